@@ -1,0 +1,80 @@
+"""covet.signing: signatures, timestamps, salts, key rotation, and tampered input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from covet import signing
+from covet.signing import BadSignature, SignatureExpired, Signer, TimestampSigner
+
+KEY = "k" * 50
+
+
+def test_sign_and_unsign() -> None:
+    signer = Signer(KEY)
+    signed = signer.sign("hello:world")
+    assert signed.startswith("hello:world:")
+    assert signer.unsign(signed) == "hello:world"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda s: s[:-1] + ("A" if s[-1] != "A" else "B"),
+        lambda s: "x" + s,
+        lambda s: s.rpartition(":")[0],
+        lambda s: "no-signature-here",
+        lambda s: "",
+    ],
+)
+def test_tampered_values_are_rejected(tamper) -> None:  # type: ignore[no-untyped-def]
+    signed = Signer(KEY).sign("value")
+    with pytest.raises(BadSignature):
+        Signer(KEY).unsign(tamper(signed))
+
+
+def test_salt_separates_purposes() -> None:
+    signed = Signer(KEY, salt="sessions").sign("v")
+    with pytest.raises(BadSignature):
+        Signer(KEY, salt="password-reset").unsign(signed)
+
+
+def test_wrong_key_is_rejected_and_fallback_keys_rotate() -> None:
+    old = Signer("old-key").sign("v")
+    with pytest.raises(BadSignature):
+        Signer("new-key").unsign(old)
+    rotated = Signer("new-key", fallback_keys=["old-key"])
+    assert rotated.unsign(old) == "v"
+    assert Signer("new-key").unsign(rotated.sign("v")) == "v"  # new signatures use the new key
+
+
+def test_timestamp_max_age(monkeypatch: pytest.MonkeyPatch) -> None:
+    signer = TimestampSigner(KEY)
+    signed = signer.sign("v")
+    assert signer.unsign(signed, max_age=10) == "v"
+    later = time.time() + 11
+    monkeypatch.setattr(time, "time", lambda: later)
+    with pytest.raises(SignatureExpired):
+        signer.unsign(signed, max_age=10)
+    assert signer.unsign(signed) == "v"
+
+
+def test_dumps_loads_round_trip_and_compression() -> None:
+    obj = {"user": 1, "cart": ["a"] * 200}
+    plain = signing.dumps(obj, key=KEY, salt="s")
+    packed = signing.dumps(obj, key=KEY, salt="s", compress=True)
+    assert len(packed) < len(plain)
+    assert signing.loads(plain, key=KEY, salt="s") == obj
+    assert signing.loads(packed, key=KEY, salt="s") == obj
+
+
+def test_loads_refuses_tampered_payload() -> None:
+    signed = signing.dumps({"admin": False}, key=KEY)
+    payload, _, rest = signed.partition(":")
+    forged = signing.b64_encode(b'{"admin":true}') + ":" + rest
+    with pytest.raises(BadSignature):
+        signing.loads(forged, key=KEY)
+    with pytest.raises(BadSignature):
+        signing.loads(Signer(KEY, salt="covet.signing").sign("!!notbase64!!:0"), key=KEY)
