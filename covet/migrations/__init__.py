@@ -1,0 +1,36 @@
+"""Alembic migrations for Covet projects: one branch per app, revision files in ``<app>/migrations/``.
+
+Use the commands (``covet makemigrations``, ``covet migrate``, ...) or their coroutines here.
+"""
+
+from .apps import MigrationApp
+from .commands import (
+    ZERO,
+    AppliedStep,
+    AppStatus,
+    MigrationFailed,
+    RevisionStatus,
+    current_heads,
+    make_migrations,
+    migrate,
+    show_migrations,
+    sql_migrate,
+)
+from .errors import MigrationError
+from .project import MigrationProject
+
+__all__ = [
+    "ZERO",
+    "AppStatus",
+    "AppliedStep",
+    "MigrationApp",
+    "MigrationError",
+    "MigrationFailed",
+    "MigrationProject",
+    "RevisionStatus",
+    "current_heads",
+    "make_migrations",
+    "migrate",
+    "show_migrations",
+    "sql_migrate",
+]

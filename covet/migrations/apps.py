@@ -1,0 +1,65 @@
+"""Which apps have migration histories, where their revision files live and which tables each app owns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import MetaData, Table
+
+#: Alembic's bookkeeping table; it belongs to no app.
+VERSION_TABLE = "alembic_version"
+
+
+@dataclass(frozen=True)
+class MigrationApp:
+    """One installed app as the migration layer sees it: a label (the Alembic branch) and its ``migrations/`` dir."""
+
+    label: str
+    directory: Path
+
+    @classmethod
+    def for_package_dir(cls, label: str, package_dir: str | Path) -> MigrationApp:
+        return cls(label=label, directory=Path(package_dir) / "migrations")
+
+    def ensure_directory(self) -> None:
+        """Create ``migrations/`` with an ``__init__.py`` so the revisions form a package next to the models."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        init = self.directory / "__init__.py"
+        if not init.exists():
+            init.write_text("")
+
+
+class TableOwnership:
+    """Maps table names to app labels.
+
+    A table in the models' MetaData belongs to the app named by ``table.info["app_label"]`` or, failing that, by
+    the explicit ``owners`` mapping (built from the model registry). A table found only in the database belongs to
+    the app whose label prefixes its name (``blog_post`` -> ``blog``), which is how default table names are built;
+    any other table is not Covet's and migrations leave it alone.
+    """
+
+    def __init__(self, metadata: MetaData, labels: Iterable[str], owners: Mapping[str, str] | None = None) -> None:
+        # Longest label first, so "blog_extra" wins over "blog" for "blog_extra_item".
+        self._labels = sorted(set(labels), key=len, reverse=True)
+        self._owners: dict[str, str] = {}
+        for table in metadata.tables.values():
+            label = table.info.get("app_label") or (owners or {}).get(table.name) or self._by_prefix(table.name)
+            if label is not None:
+                self._owners[table.name] = label
+
+    def _by_prefix(self, table_name: str) -> str | None:
+        for label in self._labels:
+            if table_name.startswith(label + "_"):
+                return label
+        return None
+
+    def owner(self, table_name: str) -> str | None:
+        """The app label owning ``table_name``, or None for tables Covet does not manage."""
+        if table_name == VERSION_TABLE:
+            return None
+        return self._owners.get(table_name) or self._by_prefix(table_name)
+
+    def tables_of(self, metadata: MetaData, label: str) -> list[Table]:
+        return [table for table in metadata.tables.values() if self.owner(table.name) == label]

@@ -1,0 +1,335 @@
+"""The migration commands as coroutines: make, apply, list and print revisions.
+
+Each command opens a connection on the project's async engine and hands its sync face to Alembic with
+``await connection.run_sync(...)``; Alembic then runs Covet's environment (see :mod:`.environment`).
+The CLI modules in ``covet.cli.commands`` only parse arguments and print what these return.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext, MigrationInfo
+from alembic.script import Script, ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy.engine import Connection
+
+from .apps import MigrationApp
+from .autogenerate import PlannedRevision, RevisionPlanner
+from .config import build_config
+from .environment import OPTIONS_KEY, EnvironmentOptions, StepCallback, context_options
+from .errors import MigrationError
+from .history import AppHistory, applied_revisions
+from .project import MigrationProject
+
+T = TypeVar("T")
+
+#: ``covet migrate APP zero`` unapplies every migration of APP.
+ZERO = "zero"
+
+
+@dataclass(frozen=True)
+class AppliedStep:
+    """One revision applied (``upgrade``) or unapplied by ``migrate``."""
+
+    app_label: str
+    revision: str
+    message: str
+    upgrade: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RevisionStatus:
+    revision: str
+    message: str
+    applied: bool
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    label: str
+    revisions: list[RevisionStatus]
+
+
+class MigrationFailed(MigrationError):
+    """A revision raised while being applied; the message says where the database was left."""
+
+    def __init__(self, message: str, *, revision: str | None, heads: set[str]) -> None:
+        super().__init__(message)
+        self.revision = revision
+        self.heads = heads
+
+
+def _options(project: MigrationProject, **kwargs: Any) -> EnvironmentOptions:
+    return EnvironmentOptions(metadata=project.metadata, ownership=project.ownership, **kwargs)
+
+
+def _config(project: MigrationProject, options: EnvironmentOptions) -> Config:
+    return build_config(project.apps, **{OPTIONS_KEY: options})
+
+
+def _script_directory(project: MigrationProject) -> ScriptDirectory:
+    return ScriptDirectory.from_config(build_config(project.apps))
+
+
+async def _on_connection(project: MigrationProject, work: Callable[[Connection], T]) -> T:
+    async with project.engine.connect() as connection:
+        return await connection.run_sync(work)
+
+
+def _app_of(project: MigrationProject, script: Script) -> MigrationApp | None:
+    directory = Path(script.path).parent.resolve()
+    return next((app for app in project.apps if app.directory.resolve() == directory), None)
+
+
+def _message_of(script: Script) -> str:
+    return (script.doc or "").strip()
+
+
+# -- makemigrations ---------------------------------------------------------------------------------------------
+
+
+async def make_migrations(
+    project: MigrationProject, app_label: str | None = None, *, message: str | None = None, empty: bool = False
+) -> list[PlannedRevision]:
+    """Write one revision per app whose models differ from the database; ``[]`` when nothing changed.
+
+    With ``empty=True`` (an app is then required) write an empty revision to fill by hand, e.g. a data migration.
+    """
+    if empty:
+        if app_label is None:
+            raise MigrationError("--empty needs an app: covet makemigrations APP --empty")
+        return [_make_empty(project, project.app(app_label), message)]
+    labels = frozenset([project.app(app_label).label]) if app_label else None
+    planner = RevisionPlanner(
+        _script_directory(project), project.apps_by_label, project.ownership, project.metadata, message
+    )
+
+    def autogenerate(connection: Connection) -> None:
+        config = _config(project, _options(project, labels=labels, connection=connection))
+        planner.script_directory = ScriptDirectory.from_config(config)
+        try:
+            command.revision(config, autogenerate=True, process_revision_directives=planner)
+        except CommandError as exc:
+            if "not up to date" in str(exc):
+                raise MigrationError(
+                    "The database is behind the migration files: apply them with `covet migrate` first, "
+                    "then run `covet makemigrations` again."
+                ) from exc
+            raise MigrationError(str(exc)) from exc
+
+    await _on_connection(project, autogenerate)
+    _record_paths(project, planner.planned)
+    return planner.planned
+
+
+def _make_empty(project: MigrationProject, app: MigrationApp, message: str | None) -> PlannedRevision:
+    config = build_config(project.apps)
+    history = AppHistory(app, ScriptDirectory.from_config(config))
+    head = history.head
+    planned = PlannedRevision(app=app, revision=history.next_revision_id(), message=message or "empty", changes=[])
+    command.revision(
+        config,
+        message=planned.message,
+        head="base" if head is None else head.revision,
+        branch_label=app.label if head is None else None,
+        version_path=str(app.directory),
+        rev_id=planned.revision,
+    )
+    _record_paths(project, [planned])
+    return planned
+
+
+def _record_paths(project: MigrationProject, planned: list[PlannedRevision]) -> None:
+    if not planned:
+        return
+    script_directory = _script_directory(project)
+    for revision in planned:
+        revision.app.ensure_directory()
+        script = script_directory.get_revision(revision.revision)
+        revision.path = Path(script.path) if script is not None else None
+
+
+# -- migrate ----------------------------------------------------------------------------------------------------
+
+
+async def current_heads(project: MigrationProject) -> set[str]:
+    """The revisions recorded in the database's version table (the latest applied of each branch)."""
+
+    def read(connection: Connection) -> set[str]:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+    return await _on_connection(project, read)
+
+
+async def migrate(
+    project: MigrationProject,
+    app_label: str | None = None,
+    revision: str | None = None,
+    *,
+    on_step: Callable[[AppliedStep], None] | None = None,
+) -> list[AppliedStep]:
+    """Bring the database to ``revision`` of ``app_label`` (forward or back), or every app to its latest.
+
+    ``revision`` may be a full id, a unique prefix (``0002``) or ``zero`` (before the app's first migration).
+    """
+    if revision is not None and app_label is None:
+        raise MigrationError("A target revision needs its app: covet migrate APP REVISION")
+    script_directory = _script_directory(project)
+    applied = applied_revisions(script_directory, await current_heads(project))
+    if app_label is None:
+        direction, target = command.upgrade, "heads"
+    else:
+        app = project.app(app_label)
+        history = AppHistory(app, script_directory)
+        if revision is None:
+            if history.head is None:
+                return []
+            direction, target = command.upgrade, f"{app.label}@head"
+        elif revision == ZERO:
+            if not any(script.revision in applied for script in history.revisions):
+                return []
+            direction, target = command.downgrade, f"{app.label}@base"
+        else:
+            script = history.find(revision)
+            direction = command.downgrade if script.revision in applied else command.upgrade
+            target = script.revision
+    return await _run_steps(project, script_directory, direction, target, on_step)
+
+
+async def _run_steps(
+    project: MigrationProject,
+    script_directory: ScriptDirectory,
+    direction: Callable[[Config, str], None],
+    target: str,
+    on_step: Callable[[AppliedStep], None] | None,
+) -> list[AppliedStep]:
+    steps: list[AppliedStep] = []
+    started = time.perf_counter()
+
+    def record(info: MigrationInfo) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        for revision in info.up_revision_ids:
+            script = script_directory.get_revision(revision)
+            app = _app_of(project, script) if script is not None else None
+            step = AppliedStep(
+                app_label=app.label if app else "?",
+                revision=revision,
+                message=_message_of(script) if script is not None else "",
+                upgrade=info.is_upgrade,
+                seconds=now - started,
+            )
+            steps.append(step)
+            if on_step is not None:
+                on_step(step)
+        started = now
+
+    def run(connection: Connection) -> None:
+        direction(_config(project, _options(project, connection=connection, on_step=record)), target)
+
+    try:
+        await _on_connection(project, run)
+    except CommandError as exc:
+        raise MigrationError(str(exc)) from exc
+    except Exception as exc:
+        raise await _failure(project, script_directory, exc) from exc
+    return steps
+
+
+def _failing_revision(script_directory: ScriptDirectory, exc: BaseException) -> Script | None:
+    """The revision file whose code raised ``exc``: the deepest traceback frame inside a revision file."""
+    paths = {str(Path(script.path).resolve()): script for script in script_directory.walk_revisions()}
+    failing = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        script = paths.get(str(Path(frame.filename).resolve()))
+        if script is not None:
+            failing = script
+    return failing
+
+
+async def _failure(project: MigrationProject, script_directory: ScriptDirectory, exc: Exception) -> MigrationFailed:
+    failing = _failing_revision(script_directory, exc)
+    try:
+        heads = await current_heads(project)
+    except Exception:  # the database may be unreachable now; report the original error anyway
+        heads = set()
+    where = ", ".join(sorted(heads)) or "no migration applied"
+    app = _app_of(project, failing) if failing is not None else None
+    name = f"'{app.label if app else '?'} {failing.revision}'" if failing is not None else "a migration"
+    transactional = project.engine.dialect.name == "postgresql"
+    if transactional:
+        state = f"Its changes were rolled back; the database is at: {where}."
+    else:
+        state = (
+            f"{project.engine.dialect.name} cannot roll back every schema change, so the database may be partially "
+            f"migrated: {name} is not recorded as applied, the recorded migrations are: {where}. Check the "
+            "schema (covet dbshell) and undo stray changes before migrating again."
+        )
+    message = f"Migration {name} failed: {type(exc).__name__}: {exc}\n{state}"
+    return MigrationFailed(message, revision=failing.revision if failing else None, heads=heads)
+
+
+# -- showmigrations / sqlmigrate --------------------------------------------------------------------------------
+
+
+async def show_migrations(project: MigrationProject) -> list[AppStatus]:
+    """Every app's revisions, oldest first, each marked applied or not."""
+    script_directory = _script_directory(project)
+    applied = applied_revisions(script_directory, await current_heads(project))
+    return [
+        AppStatus(
+            label=app.label,
+            revisions=[
+                RevisionStatus(script.revision, _message_of(script), script.revision in applied)
+                for script in AppHistory(app, script_directory).revisions
+            ],
+        )
+        for app in project.apps
+    ]
+
+
+def sql_migrate(project: MigrationProject, app_label: str, revision: str, *, backwards: bool = False) -> str:
+    """The SQL one revision runs on the project's database dialect, without connecting to the database."""
+    app = project.app(app_label)
+    script = AppHistory(app, _script_directory(project)).find(revision)
+    buffer = io.StringIO()
+    options = _options(project)
+    context = MigrationContext.configure(
+        dialect_name=project.engine.dialect.name,
+        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True, **context_options(options)},
+    )
+    function = script.module.downgrade if backwards else script.module.upgrade
+    buffer.write(f"-- {app.label} {script.revision}: {_message_of(script)}\n")
+    try:
+        with Operations.context(context):
+            function()
+    except CommandError as exc:
+        raise MigrationError(f"Cannot print the SQL of {app.label} {script.revision} offline: {exc}") from exc
+    return buffer.getvalue()
+
+
+__all__ = [
+    "ZERO",
+    "AppStatus",
+    "AppliedStep",
+    "MigrationFailed",
+    "PlannedRevision",
+    "RevisionStatus",
+    "StepCallback",
+    "current_heads",
+    "make_migrations",
+    "migrate",
+    "show_migrations",
+    "sql_migrate",
+]

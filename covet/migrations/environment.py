@@ -1,0 +1,151 @@
+"""What Alembic's env.py does for a Covet project, as a function: configure the context and run the revisions.
+
+Alembic executes ``alembic_script/env.py``, a two-line shim that calls :func:`run_environment`. Everything it
+needs (the live connection, the models' MetaData, which apps to compare, callbacks) arrives in
+``config.attributes["covet"]`` as an :class:`EnvironmentOptions`, so the same code serves every command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from alembic.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext, MigrationInfo
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+
+from .apps import TableOwnership
+
+OPTIONS_KEY = "covet"
+
+StepCallback = Callable[[MigrationInfo], None]
+
+
+@dataclass
+class EnvironmentOptions:
+    """Inputs of one Alembic run; ``labels=None`` compares the tables of every app."""
+
+    metadata: MetaData
+    ownership: TableOwnership
+    labels: frozenset[str] | None = None
+    connection: Connection | None = None
+    dialect_name: str | None = None
+    output_buffer: TextIO | None = None
+    on_step: StepCallback | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def is_managed(self, table_name: str) -> bool:
+        label = self.ownership.owner(table_name)
+        return label is not None and (self.labels is None or label in self.labels)
+
+
+def _include_name(options: EnvironmentOptions) -> Callable[..., bool]:
+    def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
+        if type_ == "schema":
+            return name is None  # only the default schema
+        if type_ == "table":
+            return name is not None and options.is_managed(name)
+        return True
+
+    return include_name
+
+
+def _include_object(options: EnvironmentOptions) -> Callable[..., bool]:
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "table":
+            return name is not None and options.is_managed(name)
+        return True
+
+    return include_object
+
+
+def _on_version_apply(options: EnvironmentOptions) -> Callable[..., None]:
+    def on_version_apply(*, ctx: MigrationContext, step: MigrationInfo, heads: set[str], run_args: Any) -> None:
+        if options.on_step is not None:
+            options.on_step(step)
+
+    return on_version_apply
+
+
+def context_options(options: EnvironmentOptions) -> dict[str, Any]:
+    """The ``context.configure`` options every Covet run shares."""
+    return {
+        "target_metadata": options.metadata,
+        "compare_type": True,
+        "compare_server_default": True,
+        # Batch operations are plain ALTERs outside SQLite, so revisions written on either database run on both.
+        "render_as_batch": True,
+        "include_name": _include_name(options),
+        "include_object": _include_object(options),
+        # One transaction per revision: on PostgreSQL a failing revision rolls back alone and the database stays at
+        # the revision before it.
+        "transaction_per_migration": True,
+    }
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite rebuilds tables for ALTERs; with foreign keys enforced, dropping the old copy would cascade deletes.
+
+    The pragma is a no-op inside a transaction, so it is set on the DBAPI connection before any statement, then
+    restored, and ``foreign_key_check`` verifies that the migrated data still satisfies every constraint.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys")
+        row = cursor.fetchone()
+        enabled = bool(row and row[0])
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        try:
+            yield
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            if enabled:
+                cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA foreign_key_check")
+        violations = cursor.fetchall()
+        if violations:
+            tables = sorted({str(row[0]) for row in violations})
+            raise ForeignKeyCheckError(tables)
+    finally:
+        cursor.close()
+
+
+class ForeignKeyCheckError(Exception):
+    def __init__(self, tables: list[str]) -> None:
+        self.tables = tables
+        super().__init__(
+            "After migrating, rows in " + ", ".join(tables) + " reference rows that do not exist "
+            "(PRAGMA foreign_key_check). Fix the data, for example with a data migration, and migrate again."
+        )
+
+
+def run_environment(context: EnvironmentContext) -> None:
+    """Configure Alembic's context for this run (online or offline) and run the selected revisions."""
+    options: EnvironmentOptions = context.config.attributes[OPTIONS_KEY]
+    shared = context_options(options)
+    if context.is_offline_mode():
+        context.configure(
+            dialect_name=options.dialect_name,
+            literal_binds=True,
+            output_buffer=options.output_buffer,
+            **shared,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    if options.connection is None:
+        raise RuntimeError("Covet's migration environment needs config.attributes['covet'].connection")
+    with _sqlite_foreign_keys_off(options.connection):
+        context.configure(connection=options.connection, on_version_apply=_on_version_apply(options), **shared)
+        with context.begin_transaction():
+            context.run_migrations()
