@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # redis_service helpers
 
-from covet.conf import settings  # noqa: E402
+from covet.conf import settings
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])

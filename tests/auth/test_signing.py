@@ -72,7 +72,7 @@ def test_dumps_loads_round_trip_and_compression() -> None:
 
 def test_loads_refuses_tampered_payload() -> None:
     signed = signing.dumps({"admin": False}, key=KEY)
-    payload, _, rest = signed.partition(":")
+    _payload, _, rest = signed.partition(":")
     forged = signing.b64_encode(b'{"admin":true}') + ":" + rest
     with pytest.raises(BadSignature):
         signing.loads(forged, key=KEY)
