@@ -1,4 +1,4 @@
-"""Helpers for driving Request and Response objects with real ASGI messages, no server involved."""
+"""In-memory ASGI channels: build scopes, feed request bodies, record what a response sends (no server)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
+import anyio
 
 from covet.types import Message, Scope
 
@@ -38,18 +38,23 @@ def make_scope(
 
 
 def body_receiver(*chunks: bytes, disconnect_after: bool = False) -> Callable[[], Awaitable[Message]]:
-    """A receive() that delivers ``chunks`` as http.request messages, then http.disconnect forever."""
+    """A receive() that delivers ``chunks`` as http.request messages, like a server would.
+
+    Afterwards it blocks, as a server's does while the client stays connected; with ``disconnect_after`` the last
+    chunk claims more body is coming and then the client disconnects instead.
+    """
     messages: list[Message] = [
         {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
         for index, chunk in enumerate(chunks or (b"",))
     ]
-    if disconnect_after and messages:
+    if disconnect_after:
         messages[-1]["more_body"] = True
+        messages.append({"type": "http.disconnect"})
 
     async def receive() -> Message:
         if messages:
             return messages.pop(0)
-        return {"type": "http.disconnect"}
+        return await never_disconnects()
 
     return receive
 
@@ -91,18 +96,13 @@ class SentResponse:
 
 async def never_disconnects() -> Message:
     """A receive() for a client that stays connected: it never returns until cancelled."""
-    import anyio
-
     await anyio.sleep_forever()
     raise AssertionError("unreachable")
 
 
-async def send_response(app: Callable[..., Awaitable[None]], scope: Scope | None = None, receive: Any = None) -> SentResponse:
+async def send_response(
+    app: Callable[..., Awaitable[None]], scope: Scope | None = None, receive: Any = None
+) -> SentResponse:
     sent = SentResponse()
     await app(scope or make_scope(), receive or never_disconnects, sent)
     return sent
-
-
-@pytest.fixture
-def scope_factory() -> Callable[..., Scope]:
-    return make_scope
