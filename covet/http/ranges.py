@@ -62,12 +62,11 @@ def _parse_spec(spec: str, size: int, header: str) -> ByteRange | None:
             return None
         return ByteRange(max(size - suffix, 0), size - 1)
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         raise RangeNotSatisfiable(f"Malformed Range header {header!r}: {spec!r} ends before it starts.")
     if start >= size:
         return None
-    return ByteRange(start, min(end, size - 1))
+    return ByteRange(start, min(int(last), size - 1) if last else size - 1)
 
 
 def _is_digits(text: str) -> bool:
