@@ -1,0 +1,136 @@
+"""Fixtures for migration tests: real SQLite files and a throwaway PostgreSQL database per test."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from covet.migrations import MigrationApp, MigrationProject
+
+POSTGRES_ADMIN_URL = os.environ.get("COVET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+async def _postgres_admin() -> Any:
+    import asyncpg
+
+    try:
+        return await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as exc:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"PostgreSQL at {POSTGRES_ADMIN_URL} is unreachable ({exc}); CI=true makes this a failure")
+
+
+@asynccontextmanager
+async def throwaway_postgres_database() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database (its async URL), dropped afterwards."""
+    admin = await _postgres_admin()
+    name = f"covet_mig_{secrets.token_hex(6)}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = sa.make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    async with throwaway_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """The engine Covet itself would build for this URL (SQLite tuning included), when the ORM provides it."""
+    try:
+        from covet.orm.connections import create_engine_for
+    except ImportError:
+        return create_async_engine(url)
+    return create_engine_for({"URL": url})
+
+
+def build_metadata(version: int) -> sa.MetaData:
+    """Two apps' tables; ``books_book`` references ``authors_author``. Later versions change the models."""
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    author_columns = [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False),
+    ]
+    if version >= 3:
+        author_columns.append(sa.Column("bio", sa.Text(), nullable=True))
+    sa.Table("authors_author", metadata, *author_columns)
+    book_columns = [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("title", sa.String(200) if version < 2 else sa.Text(), nullable=False),
+        sa.Column("author_id", sa.ForeignKey("authors_author.id", ondelete="CASCADE"), nullable=False),
+    ]
+    if version >= 2:
+        book_columns.append(sa.Column("slug", sa.String(50), nullable=True, index=True))
+    sa.Table("books_book", metadata, *book_columns)
+    return metadata
+
+
+@pytest.fixture
+def apps(tmp_path: Path) -> list[MigrationApp]:
+    return [
+        MigrationApp.for_package_dir("authors", tmp_path / "authors"),
+        MigrationApp.for_package_dir("books", tmp_path / "books"),
+    ]
+
+
+@pytest.fixture
+def project_at(apps: list[MigrationApp], engine: AsyncEngine) -> Callable[[int], MigrationProject]:
+    """The project with its models at ``version`` (a model change is a new version of the MetaData)."""
+
+    def build(version: int) -> MigrationProject:
+        return MigrationProject(apps=apps, metadata=build_metadata(version), engine=engine)
+
+    return build
+
+
+class Schema:
+    """Reads the live schema of the test database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def table_names(self) -> set[str]:
+        async with self.engine.connect() as connection:
+            return set(await connection.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
+
+    async def columns(self, table: str) -> dict[str, Any]:
+        async with self.engine.connect() as connection:
+            columns = await connection.run_sync(lambda sync: sa.inspect(sync).get_columns(table))
+        return {column["name"]: column["type"] for column in columns}
+
+
+@pytest.fixture
+def schema(engine: AsyncEngine) -> Schema:
+    return Schema(engine)

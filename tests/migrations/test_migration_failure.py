@@ -1,0 +1,50 @@
+"""A revision that fails part-way: PostgreSQL stays at the previous revision; SQLite says what may be left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from covet.migrations import MigrationFailed, MigrationProject, current_heads, make_migrations, migrate, show_migrations
+
+FAILING_UPGRADE = (
+    "def upgrade() -> None:\n"
+    "    op.create_table('books_scratch', sa.Column('id', sa.Integer, primary_key=True))\n"
+    "    op.add_column('books_book', sa.Column('pages', sa.Integer))\n"
+    "    op.execute('SELECT * FROM no_such_table')\n"
+)
+
+
+async def test_failing_revision_leaves_the_database_at_the_previous_revision(
+    project_at: Callable[[int], MigrationProject], schema: Any, database_url: str
+) -> None:
+    project = project_at(1)
+    initial = {revision.app.label: revision.revision for revision in await make_migrations(project)}
+    [broken] = await make_migrations(project, "books", message="broken", empty=True)
+    assert broken.path is not None
+    broken.path.write_text(broken.path.read_text().replace("def upgrade() -> None:\n    pass\n", FAILING_UPGRADE))
+
+    applied: list[str] = []
+    with pytest.raises(MigrationFailed) as caught:
+        await migrate(project, on_step=lambda step: applied.append(step.revision))
+
+    error = caught.value
+    assert error.revision == broken.revision
+    assert f"Migration 'books {broken.revision}' failed" in str(error)
+    assert "no_such_table" in str(error)
+    # The revisions before the broken one were applied and stay applied.
+    assert applied == [initial["authors"], initial["books"]]
+    assert initial["books"] in error.heads
+    assert error.heads == await current_heads(project)
+    status = {app.label: {rev.revision: rev.applied for rev in app.revisions} for app in await show_migrations(project)}
+    assert status["books"] == {initial["books"]: True, broken.revision: False}
+    if database_url.startswith("postgresql"):
+        assert "Its changes were rolled back" in str(error)
+    else:
+        assert "may be partially migrated" in str(error)
+    # Covet runs each revision in a transaction (SQLite's DDL is transactional too with Covet's engine setup), so
+    # nothing of the broken revision remains.
+    assert "books_scratch" not in await schema.table_names()
+    assert "pages" not in await schema.columns("books_book")

@@ -1,0 +1,193 @@
+"""makemigrations -> migrate -> change the models -> makemigrations -> migrate -> downgrade, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from covet.migrations import (
+    MigrationError,
+    MigrationProject,
+    current_heads,
+    make_migrations,
+    migrate,
+    show_migrations,
+    sql_migrate,
+)
+
+ProjectAt = Callable[[int], MigrationProject]
+
+
+async def test_initial_revisions_go_to_each_apps_migrations_dir(project_at: ProjectAt) -> None:
+    project = project_at(1)
+    planned = await make_migrations(project)
+
+    assert [(rev.app.label, rev.message) for rev in planned] == [("authors", "initial"), ("books", "initial")]
+    authors, books = planned
+    assert [str(change) for change in authors.changes] == ["+ table authors_author"]
+    assert [str(change) for change in books.changes] == ["+ table books_book"]
+    for revision in planned:
+        assert revision.path is not None and revision.path.parent == revision.app.directory
+        assert (revision.app.directory / "__init__.py").exists()
+        assert revision.revision.startswith("0001_")
+    # The book table's foreign key makes the books branch depend on the authors revision.
+    assert books.depends_on == [authors.revision]
+    books_source = books.path.read_text()  # type: ignore[union-attr]
+    assert "branch_labels: str | Sequence[str] | None = ('books',)" in books_source
+    assert f"depends_on: str | Sequence[str] | None = '{authors.revision}'" in books_source
+
+
+async def test_migrate_creates_tables_and_second_run_finds_no_changes(
+    project_at: ProjectAt, schema: Any
+) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+    applied = []
+    steps = await migrate(project, on_step=applied.append)
+
+    assert [(step.app_label, step.upgrade) for step in steps] == [("authors", True), ("books", True)]
+    assert applied == steps
+    assert {"authors_author", "books_book", "alembic_version"} <= await schema.table_names()
+    assert await make_migrations(project) == []
+    assert await migrate(project) == []
+
+
+async def test_model_change_produces_batch_alter_and_migrate_applies_it(
+    project_at: ProjectAt, schema: Any
+) -> None:
+    await make_migrations(project_at(1))
+    await migrate(project_at(1))
+
+    changed = project_at(2)
+    [revision] = await make_migrations(changed)
+
+    assert revision.app.label == "books" and revision.revision.startswith("0002_")
+    described = [str(change) for change in revision.changes]
+    assert "+ column books_book.slug" in described
+    assert any(change.startswith("~ column books_book.title (type VARCHAR(200) -> TEXT") for change in described)
+    assert "+ index ix_books_book_slug on books_book (slug)" in described
+    source = revision.path.read_text()  # type: ignore[union-attr]
+    assert "with op.batch_alter_table('books_book'" in source
+    assert "batch_op.add_column(sa.Column('slug', sa.String(length=50), nullable=True))" in source
+
+    await migrate(changed)
+    columns = await schema.columns("books_book")
+    assert "slug" in columns
+    assert isinstance(columns["title"], sa.Text)
+    assert await make_migrations(changed) == []
+
+
+async def test_downgrade_to_a_revision_and_to_zero(project_at: ProjectAt, schema: Any) -> None:
+    await make_migrations(project_at(1))
+    await migrate(project_at(1))
+    changed = project_at(2)
+    await make_migrations(changed)
+    await migrate(changed)
+
+    steps = await migrate(changed, "books", "0001")
+    assert [(step.app_label, step.revision[:4], step.upgrade) for step in steps] == [("books", "0002", False)]
+    assert "slug" not in await schema.columns("books_book")
+
+    # Unapplying the authors app also unapplies the books revision that depends on it.
+    steps = await migrate(changed, "authors", "zero")
+    assert {(step.app_label, step.upgrade) for step in steps} == {("books", False), ("authors", False)}
+    assert not {"authors_author", "books_book"} & await schema.table_names()
+
+    # And forward again to a named revision.
+    await migrate(changed, "books", "0002")
+    assert "slug" in await schema.columns("books_book")
+
+
+async def test_show_migrations_marks_applied_revisions(project_at: ProjectAt) -> None:
+    await make_migrations(project_at(1))
+    await migrate(project_at(1))
+    await make_migrations(project_at(2))
+
+    status = {app.label: [(rev.revision[:4], rev.applied) for rev in app.revisions] for app in await show_migrations(
+        project_at(2)
+    )}
+    assert status == {"authors": [("0001", True)], "books": [("0001", True), ("0002", False)]}
+
+
+async def test_sqlmigrate_prints_the_sql_without_touching_the_database(
+    project_at: ProjectAt, schema: Any
+) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+
+    sql = sql_migrate(project, "books", "0001")
+
+    assert sql.startswith("-- books 0001_")
+    assert "CREATE TABLE books_book" in sql
+    assert "REFERENCES authors_author (id) ON DELETE CASCADE" in sql
+    assert "DROP TABLE books_book" in sql_migrate(project, "books", "0001", backwards=True)
+    assert "books_book" not in await schema.table_names()
+
+
+async def test_makemigrations_for_one_app_leaves_the_others_alone(project_at: ProjectAt) -> None:
+    await make_migrations(project_at(1))
+    await migrate(project_at(1))
+
+    # Version 3 changes both apps; only "authors" is asked for.
+    [revision] = await make_migrations(project_at(3), "authors", message="author bio")
+
+    assert revision.app.label == "authors" and revision.message == "author bio"
+    assert [str(change) for change in revision.changes] == ["+ column authors_author.bio"]
+    assert revision.path is not None and revision.path.name.endswith("_author_bio.py")
+
+
+async def test_empty_revision_carries_a_data_migration(project_at: ProjectAt, engine: AsyncEngine) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+    [revision] = await make_migrations(project, "authors", message="seed authors", empty=True)
+    assert revision.changes == [] and revision.revision.startswith("0002_")
+    assert revision.path is not None
+    source = revision.path.read_text()
+    source = source.replace(
+        "def upgrade() -> None:\n    pass",
+        "def upgrade() -> None:\n"
+        "    authors = sa.table('authors_author', sa.column('id', sa.Integer), sa.column('name', sa.String))\n"
+        "    op.bulk_insert(authors, [{'id': 1, 'name': 'Ada'}, {'id': 2, 'name': 'Grace'}])\n"
+        "    op.execute(authors.update().where(authors.c.id == 2).values(name='Grace Hopper'))",
+    )
+    source = source.replace("def downgrade() -> None:\n    pass", "def downgrade() -> None:\n    op.execute('DELETE FROM authors_author')")
+    revision.path.write_text(source)
+
+    await migrate(project)
+    async with engine.connect() as connection:
+        rows = (await connection.execute(sa.text("SELECT id, name FROM authors_author ORDER BY id"))).all()
+    assert [tuple(row) for row in rows] == [(1, "Ada"), (2, "Grace Hopper")]
+
+    await migrate(project, "authors", "0001")
+    async with engine.connect() as connection:
+        assert (await connection.execute(sa.text("SELECT count(*) FROM authors_author"))).scalar() == 0
+
+
+async def test_makemigrations_refuses_when_the_database_is_behind(project_at: ProjectAt) -> None:
+    await make_migrations(project_at(1))
+    with pytest.raises(MigrationError, match="apply them with `covet migrate` first"):
+        await make_migrations(project_at(2))
+
+
+async def test_bad_app_and_revision_names_get_clear_errors(project_at: ProjectAt) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+    with pytest.raises(MigrationError, match="No installed app with label 'nope'. Installed apps: authors, books"):
+        await migrate(project, "nope")
+    with pytest.raises(MigrationError, match="App 'books' has no migration '0009'. Its migrations: 0001_"):
+        await migrate(project, "books", "0009")
+    with pytest.raises(MigrationError, match="--empty needs an app"):
+        await make_migrations(project, empty=True)
+    with pytest.raises(MigrationError, match="needs its app"):
+        await migrate(project, None, "0001")
+    assert await current_heads(project) == set()
+
+
+async def test_foreign_key_to_an_app_without_migrations_is_explained(project_at: ProjectAt) -> None:
+    with pytest.raises(MigrationError, match="Run `covet makemigrations authors` first"):
+        await make_migrations(project_at(1), "books")
+    assert not project_at(1).apps[1].directory.exists()
