@@ -1,0 +1,43 @@
+"""Load an ASGI app from a ``"module:attribute"`` import string, with errors that say what to fix."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+from covet.types import ASGIApp
+
+
+class AppImportError(Exception):
+    """The import string does not lead to an ASGI app; the message says why and what to try."""
+
+
+def import_app(import_string: str) -> ASGIApp:
+    """Import ``module.path:attribute.path`` (the current directory is importable, as with ``python -m``)."""
+    module_name, _, attribute_path = import_string.partition(":")
+    if not module_name or not attribute_path:
+        raise AppImportError(f"Invalid app {import_string!r}: use the form 'module:attribute', e.g. 'mysite.asgi:app'.")
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and module_name.startswith(exc.name):
+            raise AppImportError(
+                f"Could not import module {module_name!r} (looked in {cwd} and sys.path). "
+                "Run from the project directory or check the spelling."
+            ) from None
+        raise
+    target: Any = module
+    for name in attribute_path.split("."):
+        try:
+            target = getattr(target, name)
+        except AttributeError:
+            raise AppImportError(f"Module {module_name!r} has no attribute {attribute_path!r}.") from None
+    if not callable(target):
+        raise AppImportError(f"{import_string!r} is a {type(target).__name__}, not an ASGI application (a callable).")
+    app: ASGIApp = target
+    return app
