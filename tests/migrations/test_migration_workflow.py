@@ -1,4 +1,4 @@
-"""makemigrations -> migrate -> change the models -> makemigrations -> migrate -> downgrade, on SQLite and PostgreSQL."""
+"""makemigrations, migrate, change the models, makemigrations, migrate, downgrade: on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -41,9 +41,7 @@ async def test_initial_revisions_go_to_each_apps_migrations_dir(project_at: Proj
     assert f"depends_on: str | Sequence[str] | None = '{authors.revision}'" in books_source
 
 
-async def test_migrate_creates_tables_and_second_run_finds_no_changes(
-    project_at: ProjectAt, schema: Any
-) -> None:
+async def test_migrate_creates_tables_and_second_run_finds_no_changes(project_at: ProjectAt, schema: Any) -> None:
     project = project_at(1)
     await make_migrations(project)
     applied = []
@@ -56,9 +54,7 @@ async def test_migrate_creates_tables_and_second_run_finds_no_changes(
     assert await migrate(project) == []
 
 
-async def test_model_change_produces_batch_alter_and_migrate_applies_it(
-    project_at: ProjectAt, schema: Any
-) -> None:
+async def test_model_change_produces_batch_alter_and_migrate_applies_it(project_at: ProjectAt, schema: Any) -> None:
     await make_migrations(project_at(1))
     await migrate(project_at(1))
 
@@ -107,15 +103,14 @@ async def test_show_migrations_marks_applied_revisions(project_at: ProjectAt) ->
     await migrate(project_at(1))
     await make_migrations(project_at(2))
 
-    status = {app.label: [(rev.revision[:4], rev.applied) for rev in app.revisions] for app in await show_migrations(
-        project_at(2)
-    )}
+    status = {
+        app.label: [(rev.revision[:4], rev.applied) for rev in app.revisions]
+        for app in await show_migrations(project_at(2))
+    }
     assert status == {"authors": [("0001", True)], "books": [("0001", True), ("0002", False)]}
 
 
-async def test_sqlmigrate_prints_the_sql_without_touching_the_database(
-    project_at: ProjectAt, schema: Any
-) -> None:
+async def test_sqlmigrate_prints_the_sql_without_touching_the_database(project_at: ProjectAt, schema: Any) -> None:
     project = project_at(1)
     await make_migrations(project)
 
@@ -154,7 +149,9 @@ async def test_empty_revision_carries_a_data_migration(project_at: ProjectAt, en
         "    op.bulk_insert(authors, [{'id': 1, 'name': 'Ada'}, {'id': 2, 'name': 'Grace'}])\n"
         "    op.execute(authors.update().where(authors.c.id == 2).values(name='Grace Hopper'))",
     )
-    source = source.replace("def downgrade() -> None:\n    pass", "def downgrade() -> None:\n    op.execute('DELETE FROM authors_author')")
+    source = source.replace(
+        "def downgrade() -> None:\n    pass", "def downgrade() -> None:\n    op.execute('DELETE FROM authors_author')"
+    )
     revision.path.write_text(source)
 
     await migrate(project)
@@ -176,9 +173,9 @@ async def test_makemigrations_refuses_when_the_database_is_behind(project_at: Pr
 async def test_bad_app_and_revision_names_get_clear_errors(project_at: ProjectAt) -> None:
     project = project_at(1)
     await make_migrations(project)
-    with pytest.raises(MigrationError, match="No installed app with label 'nope'. Installed apps: authors, books"):
+    with pytest.raises(MigrationError, match=r"No installed app with label 'nope'\. Installed apps: authors, books"):
         await migrate(project, "nope")
-    with pytest.raises(MigrationError, match="App 'books' has no migration '0009'. Its migrations: 0001_"):
+    with pytest.raises(MigrationError, match=r"App 'books' has no migration '0009'\. Its migrations: 0001_"):
         await migrate(project, "books", "0009")
     with pytest.raises(MigrationError, match="--empty needs an app"):
         await make_migrations(project, empty=True)
