@@ -1,0 +1,99 @@
+"""SecurityMiddleware: HTTPS redirect, HSTS and the protective response headers.
+
+Settings (defaults in brackets):
+
+* ``SECURE_SSL_REDIRECT`` [False]: redirect plain-HTTP requests to HTTPS (301), except paths matching
+  a regex in ``SECURE_REDIRECT_EXEMPT`` [[]]; ``SECURE_SSL_HOST`` [None] redirects to another host.
+  Behind a proxy, set ``SECURE_PROXY_SSL_HEADER`` (see covet.middleware.proxy) or every request loops.
+* ``SECURE_HSTS_SECONDS`` [0 = off], ``SECURE_HSTS_INCLUDE_SUBDOMAINS`` [False], ``SECURE_HSTS_PRELOAD``
+  [False]: ``Strict-Transport-Security`` on HTTPS responses.
+* ``SECURE_CONTENT_TYPE_NOSNIFF`` [True]: ``X-Content-Type-Options: nosniff``.
+* ``SECURE_REFERRER_POLICY`` ["same-origin"], ``SECURE_CROSS_ORIGIN_OPENER_POLICY`` ["same-origin"],
+  ``X_FRAME_OPTIONS`` ["DENY"]: sent as they are (None turns one off).
+* ``SECURE_CONTENT_SECURITY_POLICY`` [None] and ``SECURE_CONTENT_SECURITY_POLICY_REPORT_ONLY`` [None]:
+  a policy string, or a dict ``{"default-src": ["'self'"], ...}`` joined into one.
+
+Headers a view already set are left alone, so one view can relax a policy for itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from covet.conf import settings
+from covet.http import RedirectResponse, Request, Response
+from covet.middleware import GetResponse
+from covet.middleware.proxy import request_host, request_is_secure
+
+
+def format_csp(policy: str | Mapping[str, Sequence[str] | str] | None) -> str | None:
+    """A Content-Security-Policy header value from a string or a ``{directive: sources}`` dict."""
+    if policy is None or isinstance(policy, str):
+        return policy or None
+    parts = []
+    for directive, sources in policy.items():
+        values = [sources] if isinstance(sources, str) else list(sources)
+        parts.append(" ".join([directive, *values]).strip())
+    return "; ".join(parts) or None
+
+
+class SecurityMiddleware:
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.ssl_redirect = bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
+        self.ssl_host: str | None = getattr(settings, "SECURE_SSL_HOST", None)
+        self.redirect_exempt = [re.compile(p) for p in getattr(settings, "SECURE_REDIRECT_EXEMPT", [])]
+        self.static_headers: list[tuple[str, str]] = []
+        for name, setting, default in (
+            ("X-Content-Type-Options", "SECURE_CONTENT_TYPE_NOSNIFF", True),
+            ("Referrer-Policy", "SECURE_REFERRER_POLICY", "same-origin"),
+            ("Cross-Origin-Opener-Policy", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin"),
+            ("X-Frame-Options", "X_FRAME_OPTIONS", "DENY"),
+            ("Content-Security-Policy", "SECURE_CONTENT_SECURITY_POLICY", None),
+            ("Content-Security-Policy-Report-Only", "SECURE_CONTENT_SECURITY_POLICY_REPORT_ONLY", None),
+        ):
+            value: Any = getattr(settings, setting, default)
+            if value is True:
+                value = "nosniff"
+            elif isinstance(value, Mapping):
+                value = format_csp(value)
+            if value:
+                self.static_headers.append((name, str(value)))
+        self.hsts = self._hsts_value()
+
+    @staticmethod
+    def _hsts_value() -> str | None:
+        seconds = int(getattr(settings, "SECURE_HSTS_SECONDS", 0))
+        if seconds <= 0:
+            return None
+        value = f"max-age={seconds}"
+        if getattr(settings, "SECURE_HSTS_INCLUDE_SUBDOMAINS", False):
+            value += "; includeSubDomains"
+        if getattr(settings, "SECURE_HSTS_PRELOAD", False):
+            value += "; preload"
+        return value
+
+    def is_redirect_exempt(self, path: str) -> bool:
+        return any(pattern.search(path.lstrip("/")) for pattern in self.redirect_exempt)
+
+    async def __call__(self, request: Request) -> Response:
+        secure = request_is_secure(request)
+        if (
+            self.ssl_redirect
+            and not secure
+            and not any(p.search(request.path.lstrip("/")) for p in self.redirect_exempt)
+        ):
+            host = self.ssl_host or request_host(request)
+            query = request.url.query
+            target = f"https://{host}{request.url.path}" + (f"?{query}" if query else "")
+            return RedirectResponse(target, status_code=301)
+        response: Response = await self.get_response(request)
+        headers = response.headers
+        for name, value in self.static_headers:
+            if name not in headers:
+                headers[name] = value
+        if self.hsts and secure and "strict-transport-security" not in headers:
+            headers["Strict-Transport-Security"] = self.hsts
+        return response

@@ -1,0 +1,13 @@
+"""Settings for middleware tests (configured in code unless a project already did), and the Redis helpers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # redis_service helpers
+
+from covet.conf import settings
+
+if not settings.is_configured:
+    settings.configure(SECRET_KEY="middleware-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])
