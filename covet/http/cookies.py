@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import TypedDict, Unpack
 
 # RFC 6265 4.1.1: a cookie name is an RFC 7230 token; a value is cookie-octets, optionally inside double quotes.
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -51,19 +52,20 @@ def _format_expires(expires: datetime | str | int) -> str:
     return expires
 
 
-def build_set_cookie(
-    key: str,
-    value: str = "",
-    *,
-    max_age: int | None = None,
-    expires: datetime | str | int | None = None,
-    path: str | None = "/",
-    domain: str | None = None,
-    secure: bool = True,
-    httponly: bool = True,
-    samesite: str | None = "lax",
-    partitioned: bool = False,
-) -> str:
+class CookieOptions(TypedDict, total=False):
+    """The attributes of a ``Set-Cookie``; what is left out takes the secure default shown."""
+
+    max_age: int | None  # None: a session cookie
+    expires: datetime | str | int | None  # a datetime, an HTTP date, or seconds from now
+    path: str | None  # "/"
+    domain: str | None  # None: this host only
+    secure: bool  # True
+    httponly: bool  # True
+    samesite: str | None  # "lax"; also "strict", "none" (needs secure) or None
+    partitioned: bool  # False (CHIPS; needs secure)
+
+
+def build_set_cookie(key: str, value: str = "", **options: Unpack[CookieOptions]) -> str:
     """The value of one ``Set-Cookie`` header, after validating every part of it."""
     if not _TOKEN.match(key):
         raise ValueError(
@@ -74,6 +76,12 @@ def build_set_cookie(
             f"Invalid value for cookie {key!r}: spaces, '\"', ',', ';', '\\\\' and non-ASCII characters are not "
             "allowed. Encode the value first, for example with urllib.parse.quote() or base64.urlsafe_b64encode()."
         )
+    max_age = options.get("max_age")
+    expires = options.get("expires")
+    path = options.get("path", "/")
+    domain = options.get("domain")
+    secure = options.get("secure", True)
+    samesite = options.get("samesite", "lax")
     parts = [f"{key}={value}"]
     if max_age is not None:
         parts.append(f"Max-Age={int(max_age)}")
@@ -89,7 +97,7 @@ def build_set_cookie(
         parts.append(f"Path={path}")
     if secure:
         parts.append("Secure")
-    if httponly:
+    if options.get("httponly", True):
         parts.append("HttpOnly")
     if samesite is not None:
         label = SAMESITE_VALUES.get(samesite.lower())
@@ -98,7 +106,7 @@ def build_set_cookie(
         if label == "None" and not secure:
             raise ValueError("samesite='none' requires secure=True: browsers reject such cookies otherwise.")
         parts.append(f"SameSite={label}")
-    if partitioned:
+    if options.get("partitioned", False):
         if not secure:
             raise ValueError("partitioned=True requires secure=True.")
         parts.append("Partitioned")

@@ -65,16 +65,15 @@ class FileResponse(Response):
         content_disposition_type: str = "attachment",
     ) -> None:
         self.path = os.fspath(path)
-        self.status_code = status_code
         self.filename = filename
-        self.media_type = media_type or mimetypes.guess_type(filename or self.path)[0] or "application/octet-stream"
-        self.background = background
-        self.body = b""
         self.stat_result = stat_result
-        self.raw_headers = self.build_headers(headers, content_length=None)
-        self._headers = None
+        media_type = media_type or mimetypes.guess_type(filename or self.path)[0] or "application/octet-stream"
+        super().__init__(None, status_code, headers, media_type, background)
         if filename is not None:
             self.headers.setdefault("content-disposition", content_disposition(content_disposition_type, filename))
+
+    def content_length(self) -> None:
+        return None  # known once the file is stat'ed, when the response is sent
 
     async def _stat(self) -> os.stat_result:
         try:

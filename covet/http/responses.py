@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote
 
 import anyio
@@ -16,7 +15,7 @@ import anyio.to_thread
 import orjson
 
 from covet.http.background import BackgroundTask
-from covet.http.cookies import build_set_cookie
+from covet.http.cookies import CookieOptions, build_set_cookie
 from covet.http.datastructures import MutableHeaders, _encode_header
 from covet.types import Receive, Scope, Send
 
@@ -53,9 +52,13 @@ class Response:
         if media_type is not None:
             self.media_type = media_type
         self.background = background
-        self.body = self.render(content)
-        self.raw_headers = self.build_headers(headers, content_length=len(self.body))
         self._headers: MutableHeaders | None = None
+        self.body = self.render(content)
+        self.raw_headers = self.build_headers(headers, content_length=self.content_length())
+
+    def content_length(self) -> int | None:
+        """The body length for the Content-Length header, or None when it is not known up front."""
+        return len(self.body)
 
     def render(self, content: Any) -> bytes:
         if content is None:
@@ -97,48 +100,18 @@ class Response:
             self._headers = MutableHeaders(raw=self.raw_headers)
         return self._headers
 
-    def set_cookie(
-        self,
-        key: str,
-        value: str = "",
-        max_age: int | None = None,
-        expires: datetime | str | int | None = None,
-        path: str | None = "/",
-        domain: str | None = None,
-        secure: bool = True,
-        httponly: bool = True,
-        samesite: str | None = "lax",
-        partitioned: bool = False,
-    ) -> None:
-        """Add a ``Set-Cookie`` header. Secure, HttpOnly and SameSite=Lax unless you say otherwise."""
-        cookie = build_set_cookie(
-            key,
-            value,
-            max_age=max_age,
-            expires=expires,
-            path=path,
-            domain=domain,
-            secure=secure,
-            httponly=httponly,
-            samesite=samesite,
-            partitioned=partitioned,
-        )
-        self.headers.append("set-cookie", cookie)
+    def set_cookie(self, key: str, value: str = "", **options: Unpack[CookieOptions]) -> None:
+        """Add a ``Set-Cookie`` header: Secure, HttpOnly, SameSite=Lax and Path=/ unless ``options`` say otherwise.
 
-    def delete_cookie(
-        self,
-        key: str,
-        path: str | None = "/",
-        domain: str | None = None,
-        secure: bool = True,
-        httponly: bool = True,
-        samesite: str | None = "lax",
-    ) -> None:
+        ``options``: ``max_age``, ``expires``, ``path``, ``domain``, ``secure``, ``httponly``, ``samesite``,
+        ``partitioned`` (see ``covet.http.cookies.CookieOptions``).
+        """
+        self.headers.append("set-cookie", build_set_cookie(key, value, **options))
+
+    def delete_cookie(self, key: str, **options: Unpack[CookieOptions]) -> None:
         """Tell the browser to drop cookie ``key``; ``path`` and ``domain`` must match the ones it was set with."""
-        self.set_cookie(
-            key, "", max_age=0, expires=_EPOCH, path=path, domain=domain, secure=secure, httponly=httponly,
-            samesite=samesite,
-        )  # fmt: skip
+        expired: CookieOptions = {**options, "max_age": 0, "expires": _EPOCH}
+        self.set_cookie(key, "", **expired)
 
     async def send_start(self, send: Send) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
@@ -232,22 +205,14 @@ class StreamingResponse(Response):
     so its ``finally`` blocks run).
     """
 
-    def __init__(
-        self,
-        content: ContentStream,
-        status_code: int = 200,
-        headers: Mapping[str, str] | None = None,
-        media_type: str | None = None,
-        background: BackgroundTask | None = None,
-    ) -> None:
-        self.status_code = status_code
-        if media_type is not None:
-            self.media_type = media_type
-        self.background = background
-        self.body = b""
+    body_iterator: ContentStream
+
+    def render(self, content: ContentStream) -> bytes:
         self.body_iterator = content
-        self.raw_headers = self.build_headers(headers, content_length=None)
-        self._headers = None
+        return b""
+
+    def content_length(self) -> None:
+        return None
 
     def _chunks(self) -> AsyncIterator[str | bytes]:
         if isinstance(self.body_iterator, AsyncIterable):

@@ -13,6 +13,7 @@ from covet.exceptions import Http404
 from covet.http import FileResponse
 from covet.http.files import content_disposition, make_etag
 from covet.http.ranges import MAX_RANGES, ByteRange, RangeNotSatisfiable, parse_range_header
+from covet.types import Scope
 
 CONTENT = bytes(range(256)) * 1000  # 256000 bytes: several 64 KiB chunks
 
@@ -24,7 +25,7 @@ def data_file(tmp_path: Path) -> Path:
     return path
 
 
-def get(*headers: tuple[str, str], method: str = "GET") -> dict[str, object]:
+def get(*headers: tuple[str, str], method: str = "GET") -> Scope:
     return make_scope(method, "/file", headers=list(headers))
 
 

@@ -22,12 +22,12 @@ from covet.http import (
     StreamingResponse,
     UploadFile,
 )
-from covet.types import Receive, Scope, Send
+from covet.types import ASGIApp, Receive, Scope, Send
 
 FILE_CONTENT = b"0123456789abcdef" * 8192  # 128 KiB
 
 
-def build_app(file_path: Path) -> object:
+def build_app(file_path: Path) -> ASGIApp:
     async def dispatch(request: Request) -> Response:
         path = request.path
         if path == "/file":

@@ -146,7 +146,8 @@ async def test_declared_content_length_over_the_limit_fails_before_reading() -> 
 
 
 async def test_body_limit_comes_from_scope_then_default() -> None:
-    scope = make_scope("POST", **{"covet.max_body_size": 4})
+    scope = make_scope("POST")
+    scope["covet.max_body_size"] = 4
     with pytest.raises(RequestEntityTooLarge, match="4 bytes"):
         await Request(scope, body_receiver(b"12345")).body()
     assert Request(make_scope()).max_body_size == 10 * 1024 * 1024
