@@ -1,0 +1,1 @@
+"""Command modules: each exposes ``command`` (a click command) or ``commands`` (a list of them)."""
