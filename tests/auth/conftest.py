@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # redis_service helpers
-
 from covet.conf import settings
+
+_TESTS = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(_TESTS / "cache"))  # redis_service helpers
+sys.path.insert(0, str(_TESTS / "middleware"))  # requests_in_memory helpers
+
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from covet.conf import settings
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # redis_service helpers
 
-from covet.conf import settings
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="middleware-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])

@@ -1,0 +1,1 @@
+"""Session storage backends: ``signed_cookie``, ``cache`` and ``db`` (chosen by ``SESSION_ENGINE``)."""
