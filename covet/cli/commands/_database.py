@@ -1,0 +1,43 @@
+"""Shared plumbing of the database commands: load the project, run a coroutine on its database, report errors.
+
+Not a command module (the leading underscore keeps ``covet.cli.main`` from registering it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from covet.cli.errors import CommandError
+from covet.cli.project import load_project
+from covet.exceptions import CovetError, ImproperlyConfigured
+from covet.migrations import MigrationProject
+
+T = TypeVar("T")
+
+database_option = click.option(
+    "--database",
+    default="default",
+    show_default=True,
+    help="The alias in settings.DATABASES to work on.",
+)
+
+
+def run_on_project(database: str, work: Callable[[MigrationProject], Awaitable[T]]) -> T:
+    """Load the project, then run ``work`` on it in a fresh event loop; Covet errors become one-line failures."""
+    load_project()
+
+    async def main() -> T:
+        project = MigrationProject.from_settings(database)
+        try:
+            return await work(project)
+        finally:
+            await project.engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except (CovetError, ImproperlyConfigured) as exc:
+        raise CommandError(str(exc)) from exc

@@ -1,0 +1,54 @@
+"""``covet makemigrations [APP]``: write a revision per app whose models differ from the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from covet.cli.commands._database import database_option, run_on_project
+from covet.cli.console import stdout
+from covet.migrations import MigrationProject, make_migrations
+from covet.migrations.autogenerate import PlannedRevision
+
+_STYLES = {"+": "green", "-": "red", "~": "yellow"}
+
+
+@click.command("makemigrations")
+@click.argument("app", required=False)
+@click.option("-m", "--message", help="What the revision does; becomes part of its file name.")
+@click.option("--empty", is_flag=True, help="Write an empty revision for APP, to fill in by hand (data migrations).")
+@database_option
+def command(app: str | None, message: str | None, empty: bool, database: str) -> list[PlannedRevision]:
+    """Compare the models with the database and write the migrations that close the gap."""
+
+    async def work(project: MigrationProject) -> list[PlannedRevision]:
+        return await make_migrations(project, app, message=message, empty=empty)
+
+    planned = run_on_project(database, work)
+    _report(planned, app)
+    return planned
+
+
+def _shown(path: Path | None) -> str:
+    if path is None:
+        return "?"
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _report(planned: list[PlannedRevision], app: str | None) -> None:
+    console = stdout()
+    if not planned:
+        console.print(f"No changes detected in app '{escape(app)}'" if app else "No changes detected")
+        return
+    for revision in planned:
+        console.print(f"Migrations for [bold]{escape(revision.app.label)}[/]:")
+        console.print(f"  [cyan]{escape(_shown(revision.path))}[/]")
+        for change in revision.changes:
+            console.print(f"    [{_STYLES[change.symbol]}]{escape(str(change))}[/]")
+        if not revision.changes:
+            console.print("    (empty: edit upgrade() and downgrade())", style="dim")

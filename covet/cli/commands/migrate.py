@@ -1,0 +1,51 @@
+"""``covet migrate [APP] [REVISION]``: apply migrations, or go back to a named revision (``zero``: all of APP)."""
+
+from __future__ import annotations
+
+import click
+from rich.markup import escape
+
+from covet.cli.commands._database import database_option, run_on_project
+from covet.cli.console import stdout
+from covet.cli.errors import CommandError
+from covet.migrations import AppliedStep, MigrationFailed, MigrationProject, migrate
+
+
+@click.command("migrate")
+@click.argument("app", required=False)
+@click.argument("revision", required=False)
+@database_option
+def command(app: str | None, revision: str | None, database: str) -> list[AppliedStep]:
+    """Bring the database schema up to date with the migration files.
+
+    Without arguments every app is migrated to its latest revision. With APP only that app (and what it
+    depends on). With APP REVISION the app goes forward or back to REVISION (an id or its first digits,
+    e.g. 0002); `zero` unapplies all of APP's migrations.
+    """
+    console = stdout()
+
+    def report(step: AppliedStep) -> None:
+        verb = "Applied" if step.upgrade else "Unapplied"
+        mark = "[green]✓[/]" if step.upgrade else "[yellow]↶[/]"
+        console.print(
+            f"  {mark} {verb} [bold]{escape(step.app_label)}[/] {escape(step.revision)} "
+            f"{escape(step.message)} [dim]({step.seconds * 1000:.0f} ms)[/]"
+        )
+
+    async def work(project: MigrationProject) -> list[AppliedStep]:
+        target = f"{app} {revision}" if revision else (app or "all apps")
+        console.print(f"Migrating [bold]{escape(target)}[/] on database '{escape(database)}'")
+        with console.status("Running migrations...", spinner="dots"):
+            return await migrate(project, app, revision, on_step=report)
+
+    try:
+        steps = run_on_project(database, work)
+    except CommandError as exc:
+        if isinstance(exc.__cause__, MigrationFailed):
+            console.print("[bold red]Migration failed.[/]")
+        raise
+    if not steps:
+        console.print("No migrations to apply.")
+    else:
+        console.print(f"[green]Done:[/] {len(steps)} migration{'s' if len(steps) != 1 else ''}.")
+    return steps
