@@ -418,7 +418,8 @@ class UploadFile:
 
     async def write(self, data: bytes) -> None:
         self.size = (self.size or 0) + len(data)
-        if self._in_memory:
+        # A write that makes the spooled file roll over copies it to disk: that one goes to a thread as well.
+        if self._in_memory and self.file.tell() + len(data) <= UPLOAD_SPOOL_SIZE:
             self.file.write(data)
         else:
             await anyio.to_thread.run_sync(self.file.write, data)

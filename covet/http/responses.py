@@ -17,7 +17,7 @@ import orjson
 from covet.http.background import BackgroundTask
 from covet.http.cookies import CookieOptions, build_set_cookie
 from covet.http.datastructures import MutableHeaders, _encode_header
-from covet.types import Receive, Scope, Send
+from covet.types import Message, Receive, Scope, Send
 
 # Statuses whose responses carry no body, so no Content-Length is added for them.
 _BODILESS_STATUSES = frozenset({204, 304})
@@ -226,9 +226,6 @@ class StreamingResponse(Response):
                 data = chunk.encode(self.charset) if isinstance(chunk, str) else chunk
                 await send({"type": "http.response.body", "body": data, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except OSError:
-            # ASGI 2.4: send() raises OSError once the client has gone; there is no one left to answer.
-            return
         finally:
             aclose = getattr(chunks, "aclose", None)
             if aclose is not None:
@@ -252,14 +249,38 @@ async def _wait_for_disconnect(receive: Receive) -> None:
             return
 
 
+class _ClientGone(Exception):
+    """send() failed because the client has gone (ASGI 2.4 servers raise OSError then)."""
+
+
 async def send_until_disconnect(receive: Receive, send_body: Callable[[Send], Awaitable[None]], send: Send) -> None:
-    """Run ``send_body(send)``, cancelling it if the client disconnects first (no point producing the rest)."""
-    async with anyio.create_task_group() as tasks:
+    """Run ``send_body(send)`` until it is done or the client disconnects, whichever comes first.
 
-        async def send_then_stop_listening() -> None:
-            await send_body(send)
+    A disconnect (an ``http.disconnect`` message, or ``send()`` raising ``OSError``) ends it quietly: there is no
+    one left to answer and no point producing the rest. Any other error from ``send_body`` propagates as itself,
+    not wrapped in an exception group.
+    """
+
+    async def send_unless_gone(message: Message) -> None:
+        try:
+            await send(message)
+        except OSError as error:
+            raise _ClientGone from error
+
+    try:
+        async with anyio.create_task_group() as tasks:
+
+            async def send_then_stop_listening() -> None:
+                await send_body(send_unless_gone)
+                tasks.cancel_scope.cancel()
+
+            tasks.start_soon(send_then_stop_listening)
+            await _wait_for_disconnect(receive)
             tasks.cancel_scope.cancel()
-
-        tasks.start_soon(send_then_stop_listening)
-        await _wait_for_disconnect(receive)
-        tasks.cancel_scope.cancel()
+    except BaseExceptionGroup as group:
+        if len(group.exceptions) != 1:
+            raise
+        error = group.exceptions[0]
+        if isinstance(error, _ClientGone):
+            return
+        raise error from error.__cause__

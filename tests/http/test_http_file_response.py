@@ -6,14 +6,15 @@ import os
 from email.utils import formatdate
 from pathlib import Path
 
+import anyio
 import pytest
-from asgi_channels import make_scope, send_response
+from asgi_channels import make_scope, never_disconnects, send_response
 
 from covet.exceptions import Http404
 from covet.http import FileResponse
 from covet.http.files import content_disposition, make_etag
 from covet.http.ranges import MAX_RANGES, ByteRange, RangeNotSatisfiable, parse_range_header
-from covet.types import Scope
+from covet.types import Message, Scope
 
 CONTENT = bytes(range(256)) * 1000  # 256000 bytes: several 64 KiB chunks
 
@@ -200,3 +201,38 @@ def test_parse_range_header() -> None:
         parse_range_header("bytes=-", 10)
     with pytest.raises(RangeNotSatisfiable, match="Malformed"):
         parse_range_header("bytes=١-٢", 10)  # noqa: RUF001 - non-ASCII digits
+
+
+async def test_file_stops_when_the_client_disconnects(data_file: Path) -> None:
+    sent: list[Message] = []
+    body_started = anyio.Event()
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body":
+            body_started.set()
+            await anyio.sleep(0.01)
+
+    async def receive() -> Message:
+        await body_started.wait()
+        return {"type": "http.disconnect"}
+
+    with anyio.fail_after(5):
+        await FileResponse(data_file)(get(), receive, send)
+    body_messages = [m for m in sent if m["type"] == "http.response.body"]
+    assert 1 <= len(body_messages) < 3
+
+
+async def test_file_send_oserror_is_quiet(data_file: Path) -> None:
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            raise OSError("connection reset")
+
+    await FileResponse(data_file)(get(), never_disconnects, send)
+
+
+async def test_file_removed_after_stat_raises_the_os_error(data_file: Path) -> None:
+    response = FileResponse(data_file, stat_result=data_file.stat())
+    data_file.unlink()
+    with pytest.raises(FileNotFoundError):
+        await send_response(response, get())

@@ -144,7 +144,7 @@ async def test_invalid_range_is_416_and_the_server_keeps_serving(client: httpx.A
 
 
 async def test_multipart_upload(client: httpx.AsyncClient) -> None:
-    upload = bytes(range(256)) * 4096  # 1 MiB: rolls the spooled file over to disk
+    upload = bytes(range(256)) * 4100  # just over 1 MiB: the spooled file rolls over to disk
     response = await client.post(
         "/upload",
         data={"title": "Holiday ☀"},

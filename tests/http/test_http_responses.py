@@ -253,3 +253,13 @@ def test_status_constants() -> None:
     assert status.reason_phrase(599) == ""
     assert status.is_redirect(302) and status.is_client_error(404) and status.is_server_error(503)
     assert status.is_success(204) and status.is_informational(101)
+
+
+@pytest.mark.parametrize("error", [ValueError("bad row"), OSError("disk gone")])
+async def test_streaming_iterator_errors_propagate_as_themselves(error: Exception) -> None:
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"first"
+        raise error
+
+    with pytest.raises(type(error), match=str(error)):
+        await send_response(StreamingResponse(failing()))
