@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from covet.core.app import routing_path
 from covet.http import Request
 
 
@@ -13,12 +14,13 @@ def endpoint_of(request: Request) -> Any:
     Uses the route the core already matched (``scope["route"]``) when there is one, else asks the
     application's router: a middleware runs before the view, so the match may not have happened yet.
     """
-    route = request.scope.get("route")
+    scope = request.scope
+    route = scope.get("route")
     if route is None:
-        router = getattr(request.scope.get("app"), "router", None)
+        router = scope.get("router") or getattr(scope.get("app"), "router", None)
         if router is None:
             return None
-        route = getattr(router.match(request.method, request.path), "route", None)
+        route = getattr(router.match(request.method, routing_path(scope)), "route", None)
     return getattr(route, "endpoint", None)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from covet.conf import settings
 
@@ -14,3 +17,10 @@ sys.path.insert(0, str(_TESTS / "middleware"))  # requests_in_memory helpers
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])
+
+
+@pytest.fixture(autouse=True)
+def _security_settings() -> Iterator[None]:
+    """The values these tests assume, even when another suite configured settings first."""
+    with settings.override(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        yield

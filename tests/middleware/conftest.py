@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from covet.conf import settings
 
@@ -12,3 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # red
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="middleware-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])
+
+
+@pytest.fixture(autouse=True)
+def _security_settings() -> Iterator[None]:
+    """The values these tests assume, even when another suite configured settings first."""
+    with settings.override(SECRET_KEY="middleware-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        yield
