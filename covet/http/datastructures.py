@@ -326,10 +326,16 @@ class Headers(Mapping[str, str]):
 _MISSING = object()
 
 
-def _encode_header(name: str, value: str) -> tuple[bytes, bytes]:
+def encode_header(name: str, value: str) -> tuple[bytes, bytes]:
+    """One header as the ``(lowercased name, value)`` bytes pair ASGI sends, refusing what would corrupt it."""
     if any(char in name or char in value for char in "\r\n\0"):
         raise ValueError(f"Header {name!r} contains a line break or NUL; that would split the response. Remove it.")
-    return name.lower().encode("latin-1"), value.encode("latin-1")
+    try:
+        return name.lower().encode("latin-1"), value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"Header {name!r} has characters outside Latin-1; percent-encode the value (urllib.parse.quote)."
+        ) from None
 
 
 class MutableHeaders(Headers):
@@ -339,7 +345,7 @@ class MutableHeaders(Headers):
 
     def __setitem__(self, key: str, value: str) -> None:
         """Set ``key`` to a single ``value``, replacing every earlier value."""
-        name, encoded = _encode_header(key, value)
+        name, encoded = encode_header(key, value)
         positions = [index for index, (item_name, _) in enumerate(self._raw) if item_name == name]
         if not positions:
             self._raw.append((name, encoded))
@@ -354,7 +360,7 @@ class MutableHeaders(Headers):
 
     def append(self, key: str, value: str) -> None:
         """Add a value without removing earlier ones (``Set-Cookie``, ``Vary``...)."""
-        self._raw.append(_encode_header(key, value))
+        self._raw.append(encode_header(key, value))
 
     def setdefault(self, key: str, value: str) -> str:
         existing = self.get(key, _MISSING)

@@ -105,8 +105,8 @@ class HTTPConnection:
     def user(self) -> Any:
         if "user" not in self.scope:
             raise MissingMiddlewareError(
-                "request.user is not set: add the authentication middleware "
-                "('covet.auth.middleware.AuthenticationMiddleware') to settings.MIDDLEWARE."
+                "request.user is not set: add the authentication middleware to settings.MIDDLEWARE "
+                "(after 'covet.auth.sessions.SessionMiddleware')."
             )
         return self.scope["user"]
 
@@ -118,8 +118,7 @@ class HTTPConnection:
     def session(self) -> Any:
         if "session" not in self.scope:
             raise MissingMiddlewareError(
-                "request.session is not available: add the session middleware "
-                "('covet.middleware.sessions.SessionMiddleware') to settings.MIDDLEWARE."
+                "request.session is not available: add 'covet.auth.sessions.SessionMiddleware' to settings.MIDDLEWARE."
             )
         return self.scope["session"]
 

@@ -16,7 +16,7 @@ import orjson
 
 from covet.http.background import BackgroundTask
 from covet.http.cookies import CookieOptions, build_set_cookie
-from covet.http.datastructures import MutableHeaders, _encode_header
+from covet.http.datastructures import MutableHeaders, encode_header
 from covet.types import Message, Receive, Scope, Send
 
 # Statuses whose responses carry no body, so no Content-Length is added for them.
@@ -78,7 +78,7 @@ class Response:
         self, headers: Mapping[str, str] | None, *, content_length: int | None
     ) -> list[tuple[bytes, bytes]]:
         """The raw header list: the given headers, then Content-Length and Content-Type unless given."""
-        raw = [_encode_header(name, value) for name, value in (headers or {}).items()]
+        raw = [encode_header(name, value) for name, value in (headers or {}).items()]
         present = {name for name, _ in raw}
         if (
             content_length is not None

@@ -134,3 +134,10 @@ def test_state_attributes() -> None:
     del state.tenant
     with pytest.raises(AttributeError, match="set it first"):
         _ = state.tenant
+
+
+def test_mutable_headers_reject_non_latin1_with_a_hint() -> None:
+    headers = MutableHeaders()
+    with pytest.raises(ValueError, match="percent-encode"):
+        headers["x-title"] = "sun ☀"
+    assert len(headers) == 0
