@@ -101,8 +101,8 @@ class Route:
             raise ImproperlyConfigured(f"Static route {path!r} must not have parameters: its body is computed once.")
         if isinstance(body, str):
             body = body.encode("utf-8")
-            if content_type.startswith("text/") and "charset" not in content_type:
-                content_type += "; charset=utf-8"
+        if content_type.startswith("text/") and "charset=" not in content_type.lower():
+            content_type += "; charset=utf-8"  # what the Response family would add: both servers send the same
         if not isinstance(body, bytes):
             raise ImproperlyConfigured(f"Static route {path!r}: body must be bytes or str, got {type(body).__name__}.")
         return cls(

@@ -141,7 +141,7 @@ def test_static_route_record(router: Router) -> None:
     r = Router()
     r.static("/robots.txt", b"User-agent: *", content_type="text/plain", headers={"Cache-Control": "max-age=60"})
     stored = r.routes[0]
-    assert stored.body == b"User-agent: *" and stored.content_type == "text/plain"
+    assert stored.body == b"User-agent: *" and stored.content_type == "text/plain; charset=utf-8"
     assert stored.headers == (("Cache-Control", "max-age=60"),)
     with pytest.raises(ImproperlyConfigured, match="must not have parameters"):
         r.static("/x/{id}", b"")
