@@ -19,6 +19,11 @@ DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 # Scope keys that middleware and the core fill in.
 SCOPE_MAX_BODY_SIZE = "covet.max_body_size"
 SCOPE_REQUEST_ID = "covet.request_id"
+# Scope keys where the body is remembered, so that every Request built over one scope (one per middleware, say)
+# shares what the first one read.
+SCOPE_BODY = "covet.body"
+SCOPE_BODY_STREAMED = "covet.body_streamed"
+SCOPE_FORM = "covet.form"
 
 
 class ClientDisconnect(Exception):
@@ -169,10 +174,7 @@ class Request(HTTPConnection):
         if max_body_size is None:
             max_body_size = scope.get(SCOPE_MAX_BODY_SIZE, DEFAULT_MAX_BODY_SIZE)
         self.max_body_size: int | None = max_body_size
-        self._body: bytes | None = None
         self._json: Any = _UNSET
-        self._form: FormData | None = None
-        self._stream_consumed = False
 
     @property
     def method(self) -> str:
@@ -184,15 +186,16 @@ class Request(HTTPConnection):
 
     async def stream(self) -> AsyncIterator[bytes]:
         """The body, chunk by chunk as it arrives; raises ``ClientDisconnect`` if the client goes away first."""
-        if self._body is not None:
-            if self._body:
-                yield self._body
+        body: bytes | None = self.scope.get(SCOPE_BODY)
+        if body is not None:
+            if body:
+                yield body
             return
-        if self._stream_consumed:
+        if self.scope.get(SCOPE_BODY_STREAMED):
             raise RuntimeError(
                 "The request body was already consumed by stream(); call body() first to read it more than once."
             )
-        self._stream_consumed = True
+        self.scope[SCOPE_BODY_STREAMED] = True
         limit = self.max_body_size
         if limit is not None:
             self._check_declared_length(limit)
@@ -223,9 +226,10 @@ class Request(HTTPConnection):
 
     async def body(self) -> bytes:
         """The whole body, read once and cached."""
-        if self._body is None:
-            self._body = b"".join([chunk async for chunk in self.stream()])
-        return self._body
+        body: bytes | None = self.scope.get(SCOPE_BODY)
+        if body is None:
+            body = self.scope[SCOPE_BODY] = b"".join([chunk async for chunk in self.stream()])
+        return body
 
     async def json(self) -> Any:
         """The body decoded as JSON (cached); ``BadRequest`` if it is empty or not valid JSON."""
@@ -248,17 +252,19 @@ class Request(HTTPConnection):
         max_file_size: int | None = FormLimits.max_file_size,
     ) -> FormData:
         """The body parsed as a urlencoded or multipart form (cached; the limits apply on the first call)."""
-        if self._form is None:
+        form: FormData | None = self.scope.get(SCOPE_FORM)
+        if form is None:
             limits = FormLimits(
                 max_fields=max_fields, max_files=max_files, max_part_size=max_part_size, max_file_size=max_file_size
             )
-            self._form = await parse_form(self.headers.get("content-type"), self.stream(), limits)
-        return self._form
+            form = self.scope[SCOPE_FORM] = await parse_form(self.headers.get("content-type"), self.stream(), limits)
+        return form
 
     async def close(self) -> None:
         """Close the uploaded files of a parsed form; the core calls this once the response is sent."""
-        if self._form is not None:
-            await self._form.close()
+        form: FormData | None = self.scope.get(SCOPE_FORM)
+        if form is not None:
+            await form.close()
 
     async def send_push_promise(self, path: str) -> None:
         """Ask an HTTP/2 server to push ``path``; does nothing where the server does not support it."""

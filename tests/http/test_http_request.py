@@ -213,3 +213,20 @@ async def test_push_promise_is_sent_only_when_supported() -> None:
     scope = make_scope(extensions={"http.response.push": {}}, headers=[("accept", "*/*"), ("x-other", "1")])
     await Request(scope, send=send).send_push_promise("/style.css")
     assert sent == [{"type": "http.response.push", "path": "/style.css", "headers": [(b"accept", b"*/*")]}]
+
+
+async def test_requests_over_one_scope_share_the_body_and_form() -> None:
+    scope = make_scope("POST", headers=[("content-type", "application/x-www-form-urlencoded")])
+    receive = body_receiver(b"a=1")
+    first = Request(scope, receive)
+    assert await first.body() == b"a=1"
+    later = Request(scope, receive)  # e.g. built by the next middleware or for the view
+    assert await later.body() == b"a=1"
+    form = await later.form()
+    assert await Request(scope, receive).form() is form
+    upload_scope = make_scope("POST", headers=[("content-type", "multipart/form-data; boundary=b")])
+    body = b'--b\r\nContent-Disposition: form-data; name="f"; filename="x.txt"\r\n\r\nhi\r\n--b--\r\n'
+    uploaded = await Request(upload_scope, body_receiver(body)).form()
+    await Request(upload_scope).close()
+    upload = uploaded["f"]
+    assert not isinstance(upload, str) and upload.file.closed
