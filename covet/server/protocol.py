@@ -36,6 +36,9 @@ _NOT_REQUEST_LINE_BYTE = re.compile(rb"[^\x20-\x7e\r]")
 # h11 quotes offending input as bytearray(b'...'); the error page shows just the b'...'.
 _BYTEARRAY_REPR = re.compile(r"bytearray\((b'.*?'|b\".*?\")\)")
 
+# Control characters other than HTAB are not allowed in field values (RFC 9110 section 5.5); h11 lets some through.
+_INVALID_FIELD_VALUE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+
 CycleOutcome = Literal["next", "drain", "close"]
 
 
@@ -94,6 +97,8 @@ def validate_request(request: h11.Request, max_body_size: int) -> None:
     content_length: bytes | None = None
     chunked = False
     for name, value in request.headers:
+        if _INVALID_FIELD_VALUE.search(value):
+            raise RequestRejected(400, f"control character in the value of header {name.decode('ascii')!r}")
         if name == b"content-length":
             content_length = value
         elif name == b"transfer-encoding":

@@ -1,0 +1,220 @@
+"""Normal HTTP/1.1 behaviour every Covet server must show: routes, keep-alive, pipelining, bodies, HEAD."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import httpx
+from conformance_client import RawConnection, chunked, request_bytes
+from conformance_servers import RunningServer, assert_healthy
+
+
+def test_plaintext_json_and_path_parameter(client: httpx.Client) -> None:
+    plain = client.get("/")
+    assert (plain.status_code, plain.text) == (200, "Hello, world!")
+    assert plain.headers["content-type"].startswith("text/plain")
+    assert plain.headers["content-length"] == "13"
+    assert client.get("/json").json() == {"message": "Hello, world!"}
+    assert client.get("/users/42").json() == {"id": 42}
+    assert client.get("/users/abc").status_code == 404
+    assert client.get("/no/such/route").status_code == 404
+    assert "date" in plain.headers
+
+
+def test_query_string_and_percent_decoding_reach_the_app(client: httpx.Client) -> None:
+    response = client.get("/users/%34%32")
+    assert response.json() == {"id": 42}
+
+
+def test_request_headers_reach_the_app_lowercased(client: httpx.Client) -> None:
+    response = client.get("/headers", headers={"X-Custom-Thing": "Value With Spaces"})
+    headers = response.json()
+    assert ["x-custom-thing", "Value With Spaces"] in headers
+    assert ["host", f"127.0.0.1:{client.base_url.port}"] in headers
+
+
+def test_lifespan_startup_ran_before_requests(client: httpx.Client) -> None:
+    assert client.get("/lifespan").json() == {"started": True}
+
+
+def test_keep_alive_reuses_one_socket_for_several_requests(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        for path, expected in [("/", b"Hello, world!"), ("/users/7", b'{"id": 7}'), ("/", b"Hello, world!")]:
+            connection.send(request_bytes("GET", path))
+            response = connection.read_response()
+            assert response.status == 200
+            assert response.body == expected
+            assert (response.header("connection") or "").lower() != "close"
+
+
+def test_pipelined_requests_are_answered_in_order(server: RunningServer) -> None:
+    pipeline = (
+        request_bytes("GET", "/slow?ms=200")
+        + request_bytes("GET", "/users/1")
+        + request_bytes("POST", "/echo", body=b"third")
+    )
+    with RawConnection(server.address) as connection:
+        connection.send(pipeline)
+        first = connection.read_response()
+        second = connection.read_response()
+        third = connection.read_response()
+    assert (first.status, first.body) == (200, b"slept 200ms")
+    assert (second.status, second.body) == (200, b'{"id": 1}')
+    assert (third.status, third.body) == (200, b"third")
+
+
+def test_chunked_request_body_is_decoded_for_the_app(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        body = chunked(b"hello ", b"chunked ", b"world")
+        connection.send(request_bytes("POST", "/echo", {"Transfer-Encoding": "chunked"}) + body)
+        response = connection.read_response()
+    assert response.status == 200
+    assert response.body == b"hello chunked world"
+    assert response.header("x-seen-transfer-encoding") == "chunked"
+    assert response.header("x-seen-content-length") == "-"
+
+
+def test_chunked_request_body_sent_in_pieces_over_time(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("POST", "/echo", {"Transfer-Encoding": "chunked"}))
+        for part in (b"5\r\nfirst\r\n", b"6\r\n", b"second\r\n", b"0\r\n\r\n"):
+            time.sleep(0.05)
+            connection.send(part)
+        response = connection.read_response()
+    assert response.body == b"firstsecond"
+
+
+def test_content_length_request_body(client: httpx.Client) -> None:
+    response = client.post("/echo", content=b"x" * 5000)
+    assert response.content == b"x" * 5000
+    assert response.headers["x-seen-content-length"] == "5000"
+    assert response.headers["x-body-length"] == "5000"
+
+
+def test_streamed_response_is_chunked_and_complete(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("GET", "/stream?n=20&size=10"))
+        response = connection.read_response()
+    assert response.status == 200
+    assert response.chunked
+    assert response.header("content-length") is None
+    assert len(response.body) == 200
+
+
+def test_large_streamed_response_with_slow_reader(server: RunningServer) -> None:
+    # 4 MiB streamed while the client reads slowly: the server must apply backpressure, not drop data.
+    with RawConnection(server.address, timeout=30) as connection:
+        connection.send(request_bytes("GET", "/stream?n=256&size=16384"))
+        time.sleep(0.5)
+        response = connection.read_response()
+    assert len(response.body) == 256 * 16384
+
+
+def test_large_fixed_length_response(client: httpx.Client) -> None:
+    response = client.get("/bytes?n=3000000")
+    assert response.headers["content-length"] == "3000000"
+    assert response.content == b"b" * 3000000
+
+
+def test_head_has_headers_but_no_body(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("HEAD", "/"))
+        head = connection.read_response(method="HEAD")
+        # The next response on the same connection must start right away: no stray body bytes.
+        connection.send(request_bytes("GET", "/users/5"))
+        after = connection.read_response()
+    assert head.status == 200
+    assert head.header("content-length") == "13"
+    assert head.body == b""
+    assert after.body == b'{"id": 5}'
+
+
+def test_expect_100_continue_is_sent_when_the_app_reads_the_body(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("POST", "/echo", {"Expect": "100-continue", "Content-Length": "4"}))
+        interim = connection.read_response()
+        assert interim.status == 100
+        connection.send(b"data")
+        final = connection.read_response()
+    assert (final.status, final.body) == (200, b"data")
+
+
+def test_expect_100_continue_not_sent_when_the_app_ignores_the_body(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("POST", "/", {"Expect": "100-continue", "Content-Length": "4"}))
+        response = connection.read_response()
+    assert response.status == 200
+    assert response.body == b"Hello, world!"
+    assert_healthy(server)
+
+
+def test_http_1_0_request_is_answered_then_closed(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(b"GET / HTTP/1.0\r\n\r\n")
+        response = connection.read_response()
+        assert response.status == 200
+        assert response.body == b"Hello, world!"
+        assert connection.is_closed_within(3)
+
+
+def test_connection_close_request_header_is_honoured(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("GET", "/", {"Connection": "close"}))
+        response = connection.read_response()
+        assert response.status == 200
+        assert connection.is_closed_within(3)
+
+
+def test_app_exception_is_a_500_and_the_server_keeps_serving(server: RunningServer, client: httpx.Client) -> None:
+    for _ in range(3):
+        response = client.get("/error")
+        assert response.status_code == 500
+    assert client.get("/").status_code == 200
+    assert_healthy(server)
+
+
+def test_app_exception_after_response_start_closes_the_connection(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("GET", "/error-after-start"))
+        data = connection.read_until_closed(5)
+    assert data.startswith(b"HTTP/1.1 200")
+    # The response is cut short: the terminating zero-size chunk never arrives.
+    assert not data.endswith(b"0\r\n\r\n")
+    assert_healthy(server)
+
+
+def test_client_disconnect_mid_body_reaches_the_app(server: RunningServer, client: httpx.Client) -> None:
+    probe = uuid.uuid4().hex
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("POST", f"/disconnect-probe?id={probe}", {"Content-Length": "1000"}) + b"x" * 10)
+        time.sleep(0.3)
+    _assert_probe_disconnected(client, probe, body_bytes=10)
+    assert_healthy(server)
+
+
+def test_client_disconnect_while_app_waits_reaches_the_app(server: RunningServer, client: httpx.Client) -> None:
+    probe = uuid.uuid4().hex
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("GET", f"/disconnect-probe?id={probe}"))
+        time.sleep(0.3)
+    _assert_probe_disconnected(client, probe, body_bytes=0)
+
+
+def _assert_probe_disconnected(client: httpx.Client, probe: str, body_bytes: int) -> None:
+    deadline = time.monotonic() + 5
+    record: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        record = client.get(f"/disconnect-probe/result?id={probe}").json()
+        if record["disconnected"]:
+            break
+        time.sleep(0.1)
+    assert record == {"disconnected": True, "body_bytes": body_bytes}
+
+
+def test_many_sequential_connections(server: RunningServer) -> None:
+    for index in range(50):
+        with RawConnection(server.address) as connection:
+            connection.send(request_bytes("GET", f"/users/{index}"))
+            assert json.loads(connection.read_response().body) == {"id": index}

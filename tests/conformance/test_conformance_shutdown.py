@@ -1,0 +1,60 @@
+"""Graceful shutdown: on SIGTERM the request in flight completes, new connections are refused, exit code 0."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import time
+from collections.abc import Callable
+
+import pytest
+from conformance_client import RawConnection, request_bytes
+from conformance_servers import SERVER_KINDS, KEEPALIVE_TIMEOUT, RunningServer
+
+
+def _connection_refused(address: tuple[str, int]) -> bool:
+    try:
+        socket.create_connection(address, timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signal_lets_the_request_in_flight_finish(
+    server_factory: Callable[..., RunningServer], kind: str, sig: signal.Signals
+) -> None:
+    server = server_factory(kind)
+    with RawConnection(server.address, timeout=15) as in_flight, RawConnection(server.address) as idle:
+        idle.send(request_bytes("GET", "/"))
+        assert idle.read_response().status == 200
+        in_flight.send(request_bytes("GET", "/slow?ms=1500"))
+        time.sleep(0.3)
+        server.process.send_signal(sig)
+        time.sleep(0.3)
+        assert _connection_refused(server.address), "new connections must be refused once shutdown began"
+        # The idle keep-alive connection is closed without waiting for its timeout.
+        assert idle.is_closed_within(KEEPALIVE_TIMEOUT / 2)
+        response = in_flight.read_response()
+        assert (response.status, response.body) == (200, b"slept 1500ms")
+        assert (response.header("connection") or "").lower() == "close"
+        assert in_flight.is_closed_within(5)
+    assert server.stop(sig, timeout=15) == 0, server.log()
+    assert _connection_refused(server.address)
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_pipelined_requests_queued_behind_shutdown_are_not_half_answered(
+    server_factory: Callable[..., RunningServer], kind: str
+) -> None:
+    server = server_factory(kind)
+    with RawConnection(server.address, timeout=15) as connection:
+        connection.send(request_bytes("GET", "/slow?ms=800") + request_bytes("GET", "/"))
+        time.sleep(0.3)
+        server.process.send_signal(signal.SIGTERM)
+        first = connection.read_response()
+        assert (first.status, first.body) == (200, b"slept 800ms")
+        # The second request was never started: the connection closes instead of a partial answer.
+        assert connection.is_closed_within(5)
+    assert server.stop(timeout=15) == 0, server.log()
