@@ -141,3 +141,9 @@ def test_mutable_headers_reject_non_latin1_with_a_hint() -> None:
     with pytest.raises(ValueError, match="percent-encode"):
         headers["x-title"] = "sun ☀"
     assert len(headers) == 0
+
+
+def test_malformed_query_strings_do_not_raise() -> None:
+    params = QueryParams("a=%ff&b=%zz&&c&=v&d=1=2&e=%")
+    assert params["a"] == "\ufffd" and params["b"] == "%zz" and params["c"] == "" and params["d"] == "1=2"
+    assert params["e"] == "%" and params[""] == "v"

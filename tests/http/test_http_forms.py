@@ -150,3 +150,17 @@ async def test_form_after_body_parses_the_cached_body() -> None:
     request = form_request(b"a=1&b=2", "application/x-www-form-urlencoded")
     assert await request.body() == b"a=1&b=2"
     assert dict((await request.form()).items()) == {"a": "1", "b": "2"}
+
+
+async def test_quoted_boundary_and_utf8_names() -> None:
+    body = multipart_body(("prénom", None, "Zoë".encode()), ("f", "résumé.txt", b"cv"))
+    form = await form_request(body, f'multipart/form-data; boundary="{BOUNDARY}"').form()
+    assert form["prénom"] == "Zoë"
+    upload = form["f"]
+    assert isinstance(upload, UploadFile) and upload.filename == "résumé.txt"
+    await form.close()
+
+
+async def test_malformed_urlencoded_values_are_kept_not_fatal() -> None:
+    form = await form_request(b"a=%ff&b=%zz&&c&=v&d=1=2", "application/x-www-form-urlencoded").form()
+    assert form["a"] == "\ufffd" and form["b"] == "%zz" and form["c"] == "" and form["d"] == "1=2"
