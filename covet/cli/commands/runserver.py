@@ -51,21 +51,25 @@ def project_app_import_string(settings_module: str) -> str:
     return f"{module}:application"
 
 
-def server_config_from_settings(host: str, port: int) -> Any:
-    """The dev server's configuration, with the limits and time limits of the settings."""
-    from covet.conf import settings
-    from covet.server.config import ServerConfig
+# ServerConfig field -> the setting that configures it.
+SERVER_SETTINGS = {
+    "max_header_size": "MAX_HEADER_SIZE",
+    "max_body_size": "MAX_REQUEST_BODY_SIZE",
+    "header_timeout": "SERVER_HEADER_TIMEOUT",
+    "body_timeout": "SERVER_BODY_TIMEOUT",
+    "keep_alive_timeout": "SERVER_KEEPALIVE_TIMEOUT",
+    "shutdown_timeout": "SERVER_SHUTDOWN_TIMEOUT",
+}
 
-    return ServerConfig(
-        host=host,
-        port=port,
-        max_header_size=settings.MAX_HEADER_SIZE,
-        max_body_size=settings.MAX_REQUEST_BODY_SIZE,
-        header_timeout=settings.SERVER_HEADER_TIMEOUT,
-        body_timeout=settings.SERVER_BODY_TIMEOUT,
-        keep_alive_timeout=settings.SERVER_KEEPALIVE_TIMEOUT,
-        shutdown_timeout=settings.SERVER_SHUTDOWN_TIMEOUT,
-    )
+
+def server_config_from_settings(host: str, port: int) -> Any:
+    """The dev server's configuration: the settings' limits, unless a ``COVET_*`` variable sets one."""
+    from covet.conf import settings
+    from covet.server.config import ENV_VARIABLES, ServerConfig
+
+    from_env = {field for variable, (field, _parse) in ENV_VARIABLES.items() if os.environ.get(variable, "").strip()}
+    values = {field: getattr(settings, name) for field, name in SERVER_SETTINGS.items() if field not in from_env}
+    return ServerConfig.from_env(host=host, port=port, **values)
 
 
 def report_check_problems() -> None:
