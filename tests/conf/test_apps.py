@@ -194,7 +194,7 @@ def test_model_lookup_errors():
         registry.get_model("blog.Tag")
     with pytest.raises(LookupError, match=r"apps with models: blog"):
         registry.get_model("shop.Item")
-    with pytest.raises(ValueError, match="app_label.ModelName"):
+    with pytest.raises(ValueError, match=r"app_label\.ModelName"):
         registry.get_model("Post")
 
 

@@ -24,7 +24,7 @@ def test_loads_only_on_first_access(make_project, monkeypatch):
     assert project.package not in sys.modules
     assert settings.TIME_ZONE == "Europe/Paris"
     assert settings.is_configured
-    assert settings.SETTINGS_MODULE == project.settings_module
+    assert project.settings_module == settings.SETTINGS_MODULE
     # Names the module does not set keep the global defaults.
     assert settings.APPEND_SLASH is True
     assert settings.MAX_REQUEST_BODY_SIZE == global_settings.MAX_REQUEST_BODY_SIZE
@@ -38,7 +38,7 @@ def test_pyproject_is_found_from_a_subdirectory_and_its_directory_is_importable(
     settings = LazySettings()
     assert settings.INSTALLED_APPS == ["shop"]
     assert str(project.root) in sys.path
-    assert settings.BASE_DIR == project.root
+    assert project.root == settings.BASE_DIR
 
 
 def test_environment_variable_names_the_module_before_pyproject(make_project, monkeypatch):
@@ -110,7 +110,7 @@ def test_environment_overrides(make_project, monkeypatch):
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("yes", True), ("0", False), ("No", False)])
 def test_debug_values(make_project, monkeypatch, raw, expected):
-    project = make_project("DEBUG = not %r\n" % expected)
+    project = make_project(f"DEBUG = not {expected!r}\n")
     monkeypatch.chdir(project.root)
     monkeypatch.setenv("DEBUG", raw)
     assert LazySettings().DEBUG is expected
@@ -266,9 +266,28 @@ def test_every_default_is_documented_by_a_comment_above_it():
 
 
 def test_every_contract_setting_has_a_default():
-    contract = (
-        "DEBUG SECRET_KEY ALLOWED_HOSTS INSTALLED_APPS MIDDLEWARE ASGI_MIDDLEWARE ROOT_URLCONF EXCEPTION_HANDLERS "
-        "APPEND_SLASH DATABASES CACHES REDIS_URL TEMPLATES STATIC_URL STATIC_ROOT STATICFILES_DIRS BASE_DIR "
-        "TIME_ZONE MAX_REQUEST_BODY_SIZE MAX_FORM_MEMORY_SIZE MAX_HEADER_SIZE LOGGING"
-    ).split()
+    contract = [
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "INSTALLED_APPS",
+        "MIDDLEWARE",
+        "ASGI_MIDDLEWARE",
+        "ROOT_URLCONF",
+        "EXCEPTION_HANDLERS",
+        "APPEND_SLASH",
+        "DATABASES",
+        "CACHES",
+        "REDIS_URL",
+        "TEMPLATES",
+        "STATIC_URL",
+        "STATIC_ROOT",
+        "STATICFILES_DIRS",
+        "BASE_DIR",
+        "TIME_ZONE",
+        "MAX_REQUEST_BODY_SIZE",
+        "MAX_FORM_MEMORY_SIZE",
+        "MAX_HEADER_SIZE",
+        "LOGGING",
+    ]
     assert [name for name in contract if not hasattr(global_settings, name)] == []
