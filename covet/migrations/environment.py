@@ -7,15 +7,19 @@ needs (the live connection, the models' MetaData, which apps to compare, callbac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
+from alembic.autogenerate.api import AutogenContext
 from alembic.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import MetaData
+from sqlalchemy import types as sqltypes_module
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .apps import TableOwnership
 
@@ -70,6 +74,47 @@ def _on_version_apply(options: EnvironmentOptions) -> Callable[..., None]:
     return on_version_apply
 
 
+_SA_TYPE_NAMES = sorted(
+    name for name, value in vars(sqltypes_module).items() if isinstance(value, type) and issubclass(value, TypeEngine)
+)
+# A SQLAlchemy type named inside another type's repr ("ARRAY(Integer())", "JSONB(astext_type=Text())").
+_NESTED_SA_TYPE = re.compile(r"(?<=[(=\s])(?=(?:" + "|".join(_SA_TYPE_NAMES) + r")\()")
+
+
+def _needs_covet_rendering(type_: TypeEngine[Any]) -> bool:
+    if isinstance(type_, TypeDecorator) and not type(type_).__module__.startswith("sqlalchemy."):
+        return True
+    return bool(getattr(type_, "_variant_mapping", None))
+
+
+def _render_type(type_: TypeEngine[Any], autogen_context: AutogenContext) -> str:
+    if isinstance(type_, TypeDecorator) and not type(type_).__module__.startswith("sqlalchemy."):
+        return _render_type(type_.impl_instance, autogen_context)
+    module = type(type_).__module__
+    rendered = _NESTED_SA_TYPE.sub("sa.", repr(type_))
+    if module.startswith("sqlalchemy.dialects."):
+        dialect = module.split(".")[2]
+        autogen_context.imports.add(f"from sqlalchemy.dialects import {dialect}")
+        rendered = f"{dialect}.{rendered}"
+    else:
+        rendered = f"sa.{rendered}"
+    for dialect_name, variant in getattr(type_, "_variant_mapping", {}).items():
+        rendered += f".with_variant({_render_type(variant, autogen_context)}, {dialect_name!r})"
+    return rendered
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Write Covet's custom column types (``TypeDecorator``) as the SQLAlchemy types they store as.
+
+    Migration files then depend on SQLAlchemy only, not on today's field classes, which may change while old
+    migrations must keep running. Types with per-dialect variants (JSON / JSONB) are rendered here too, so a
+    file generated on SQLite names PostgreSQL's types correctly. Everything else is Alembic's default.
+    """
+    if type_ != "type" or not _needs_covet_rendering(obj):
+        return False
+    return _render_type(obj, autogen_context)
+
+
 def context_options(options: EnvironmentOptions) -> dict[str, Any]:
     """The ``context.configure`` options every Covet run shares."""
     return {
@@ -78,6 +123,7 @@ def context_options(options: EnvironmentOptions) -> dict[str, Any]:
         "compare_server_default": True,
         # Batch operations are plain ALTERs outside SQLite, so revisions written on either database run on both.
         "render_as_batch": True,
+        "render_item": render_item,
         "include_name": _include_name(options),
         "include_object": _include_object(options),
         # One transaction per revision: on PostgreSQL a failing revision rolls back alone and the database stays at
