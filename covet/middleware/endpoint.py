@@ -1,11 +1,17 @@
-"""Which view will handle a request, for middleware that honours per-view marks (``@csrf_exempt``)."""
+"""The view behind a request: which one will handle it (for per-view marks such as ``@csrf_exempt``), and how
+view decorators call it."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
+
+import anyio.to_thread
 
 from covet.core.app import routing_path
 from covet.http import Request
+from covet.routing.route import is_async_callable
 
 
 def endpoint_of(request: Request) -> Any:
@@ -32,3 +38,10 @@ def view_attribute(request: Request, name: str, default: Any = None) -> Any:
             return getattr(view, name)
         view = getattr(view, "__wrapped__", None)
     return default
+
+
+async def call_view(view: Callable[..., Any], request: Request, **params: Any) -> Any:
+    """Run a view as the core would: awaited when async, in a worker thread when sync (never on the loop)."""
+    if is_async_callable(view):
+        return await view(request, **params)
+    return await anyio.to_thread.run_sync(functools.partial(view, request, **params))
