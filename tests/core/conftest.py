@@ -117,3 +117,9 @@ def serve(name: str, log_dir: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def asgi_client(app: Any) -> httpx.AsyncClient:
+    """An httpx client talking ASGI to ``app`` in-process (app exceptions become 500s, as a server would send)."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")

@@ -31,7 +31,7 @@ class ExceptionInfo:
     type_name: str
     message: str
     frames: list[Frame]
-    relation: str  # how it links to the next one shown: "", "direct cause", "during handling"
+    relation: str  # how it follows from the one shown before it: "", "direct cause", "during handling"
 
 
 def safe_repr(value: object) -> str:
@@ -72,23 +72,22 @@ def exception_chain(exc: BaseException) -> list[ExceptionInfo]:
     chain: list[ExceptionInfo] = []
     seen: set[int] = set()
     current: BaseException | None = exc
-    relation = ""
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        chain.append(
-            ExceptionInfo(type(current).__qualname__, safe_repr_text(current), _frames(current.__traceback__), relation)
-        )
+        info = ExceptionInfo(type(current).__qualname__, safe_str(current), _frames(current.__traceback__), "")
+        chain.append(info)
+        # the relation is shown before the outer exception, after the one it came from
         if current.__cause__ is not None:
-            current, relation = current.__cause__, "direct cause"
+            current, info.relation = current.__cause__, "direct cause"
         elif current.__context__ is not None and not current.__suppress_context__:
-            current, relation = current.__context__, "during handling"
+            current, info.relation = current.__context__, "during handling"
         else:
             current = None
     chain.reverse()
     return chain
 
 
-def safe_repr_text(exc: BaseException) -> str:
+def safe_str(exc: BaseException) -> str:
     try:
         return str(exc)
     except Exception:

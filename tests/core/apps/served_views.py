@@ -128,3 +128,11 @@ def gate_wait(request: Request, key: str) -> dict:
 async def gate_open(request: Request, key: str) -> dict:
     _gate(key).set()
     return {"opened": key}
+
+
+@router.websocket("/ws/{room}")
+async def websocket_room(websocket, room: str) -> None:
+    await websocket.accept()
+    await websocket.send_json({"joined": room, "param": websocket.path_params["room"]})
+    async for text in websocket.iter_text():
+        await websocket.send_text(f"{room}: {text}")

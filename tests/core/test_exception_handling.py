@@ -1,0 +1,302 @@
+"""Exception handlers (MRO, status codes, dotted paths), handler failures, and errors inside the middleware chain."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from conftest import asgi_client
+
+from covet.core import CovetApp
+from covet.exceptions import Http404, ImproperlyConfigured
+from covet.http import PlainTextResponse
+from covet.routing import Router
+
+
+def make_router() -> Router:
+    router = Router()
+
+    @router.get("/key")
+    async def raise_key(request):
+        raise KeyError("k")
+
+    @router.get("/index")
+    async def raise_index(request):
+        raise IndexError("i")
+
+    @router.get("/value")
+    async def raise_value(request):
+        raise ValueError("v")
+
+    @router.get("/missing")
+    async def raise_404(request):
+        raise Http404("no such thing")
+
+    @router.get("/weird")
+    async def weird(request):
+        return {1, 2}
+
+    return router
+
+
+async def lookup_handler(request, exc):
+    return PlainTextResponse(f"lookup: {type(exc).__name__}", status_code=422)
+
+
+async def key_handler(request, exc):
+    return PlainTextResponse("key handler", status_code=409)
+
+
+def sync_value_handler(request, exc):
+    return PlainTextResponse("sync handler", status_code=400)
+
+
+async def test_handlers_follow_the_mro_most_specific_first() -> None:
+    app = CovetApp(make_router(), exception_handlers={LookupError: lookup_handler, KeyError: key_handler})
+    async with asgi_client(app) as client:
+        assert (await client.get("/key")).text == "key handler"
+        response = await client.get("/index")
+        assert response.status_code == 422 and response.text == "lookup: IndexError"
+
+
+async def test_sync_handler_and_status_code_handlers() -> None:
+    async def not_found(request, exc):
+        return PlainTextResponse(f"custom 404: {exc.detail}", status_code=404)
+
+    async def server_error(request, exc):
+        return PlainTextResponse("custom 500", status_code=500)
+
+    app = CovetApp(make_router())
+    app.add_exception_handler(ValueError, sync_value_handler)
+    app.add_exception_handler(404, not_found)
+    app.add_exception_handler(500, server_error)
+    async with asgi_client(app) as client:
+        assert (await client.get("/value")).text == "sync handler"
+        assert (await client.get("/missing")).text == "custom 404: no such thing"
+        assert (await client.get("/no-route")).text == "custom 404: Not Found"
+        assert (await client.get("/key")).text == "custom 500"
+
+
+async def test_dotted_paths_are_resolved() -> None:
+    app = CovetApp(make_router(), exception_handlers={"builtins.KeyError": "served_views.teapot_handler"})
+    async with asgi_client(app) as client:
+        response = await client.get("/key")
+        assert response.status_code == 418 and response.text == "teapot: 'k'"
+
+
+@pytest.mark.parametrize(
+    ("key", "handler", "message"),
+    [
+        ("nowhere.Nothing", lookup_handler, "cannot be imported"),
+        (ValueError, "served_views.no_such_handler", "has no attribute 'no_such_handler'"),
+        (ValueError, 42, "is not callable"),
+        (302, lookup_handler, "must be an error status"),
+        (3.5, lookup_handler, "must be an exception class"),
+        (str, lookup_handler, "must be an exception class"),
+    ],
+)
+async def test_bad_handler_registrations(key, handler, message) -> None:
+    app = CovetApp(make_router(), exception_handlers={KeyError: key_handler})
+    with pytest.raises(ImproperlyConfigured, match=message):
+        app.add_exception_handler(key, handler)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        CovetApp(make_router(), exception_handlers={key: handler})
+    async with asgi_client(app) as client:  # the registry still works as before
+        assert (await client.get("/key")).text == "key handler"
+
+
+async def test_a_failing_handler_gives_a_logged_500(caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(request, exc):
+        raise RuntimeError("handler broke")
+
+    async def wrong_type(request, exc):
+        return "not a response"
+
+    app = CovetApp(make_router(), exception_handlers={KeyError: broken, IndexError: wrong_type})
+    async with asgi_client(app) as client:
+        with caplog.at_level(logging.ERROR, logger="covet.request"):
+            response = await client.get("/key")
+            assert response.status_code == 500
+            assert "RuntimeError: handler broke" in caplog.text
+            assert "KeyError: 'k'" in caplog.text  # the original error is chained in the log
+            caplog.clear()
+            response = await client.get("/index")
+            assert response.status_code == 500
+            assert "returned str; it must return a Response" in caplog.text
+
+
+async def test_unconvertible_return_value_is_a_500_naming_the_view(caplog: pytest.LogCaptureFixture) -> None:
+    app = CovetApp(make_router())
+    async with asgi_client(app) as client:
+        with caplog.at_level(logging.ERROR, logger="covet.request"):
+            response = await client.get("/weird")
+    assert response.status_code == 500
+    assert "make_router.<locals>.weird returned set which Covet cannot turn into a response" in caplog.text
+
+
+class Recorder:
+    """Records what it sees coming back from the inner layers."""
+
+    seen: list[int] = []
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    async def __call__(self, request):
+        response = await self.get_response(request)
+        Recorder.seen.append(response.status_code)
+        response.headers["x-recorder"] = "yes"
+        return response
+
+
+def exploding_factory(get_response):
+    async def middleware(request):
+        if request.path == "/explode":
+            raise RuntimeError("middleware exploded")
+        return await get_response(request)
+
+    return middleware
+
+
+async def test_errors_inside_middleware_become_responses_outer_layers_see() -> None:
+    Recorder.seen = []
+    router = Router()
+    router.add_route("/ok", lambda request: "ok")
+    app = CovetApp(router, middleware=[Recorder, exploding_factory])
+    async with asgi_client(app) as client:
+        response = await client.get("/explode")
+        assert response.status_code == 500 and response.headers["x-recorder"] == "yes"
+        assert (await client.get("/ok")).text == "ok"
+        assert (await client.get("/nothing")).headers["x-recorder"] == "yes"
+    assert Recorder.seen == [500, 200, 404]
+
+
+class SyncMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (SyncMiddleware, "must produce an async callable.*Sync middleware is not supported"),
+        (lambda get_response: None, "must produce an async callable"),
+        ("served_middleware.NoSuchMiddleware", "has no attribute 'NoSuchMiddleware'"),
+        ("nonexistent_module.Middleware", "cannot be imported"),
+        (42, "is not a class or a factory function"),
+    ],
+)
+def test_bad_middleware_is_refused_at_build_time(entry, message) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        CovetApp(Router(), middleware=[entry])
+
+
+async def test_middleware_is_built_once() -> None:
+    built: list[int] = []
+
+    def counting_factory(get_response):
+        built.append(1)
+
+        async def middleware(request):
+            return await get_response(request)
+
+        return middleware
+
+    router = Router()
+    router.add_route("/", lambda request: "x")
+    app = CovetApp(router, middleware=[counting_factory])
+    async with asgi_client(app) as client:
+        for _ in range(3):
+            await client.get("/")
+    assert built == [1]
+
+
+async def test_asgi_middleware_wraps_the_whole_app() -> None:
+    class ServerHeader:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            async def send_with_header(message):
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message["headers"], (b"x-asgi", b"wrapped")]
+                await send(message)
+
+            await self.app(scope, receive, send_with_header)
+
+    router = Router()
+    router.add_route("/", lambda request: "x")
+    app = CovetApp(router, asgi_middleware=[ServerHeader])
+    async with asgi_client(app) as client:
+        assert (await client.get("/")).headers["x-asgi"] == "wrapped"
+        assert (await client.get("/missing")).headers["x-asgi"] == "wrapped"
+    with pytest.raises(ImproperlyConfigured, match="did not return an ASGI callable"):
+        CovetApp(router, asgi_middleware=[lambda app: None])
+
+
+async def test_client_disconnect_while_reading_body_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    router = Router()
+
+    @router.post("/upload")
+    async def upload(request):
+        await request.body()
+        return "read"
+
+    app = CovetApp(router)
+    messages = [{"type": "http.request", "body": b"part", "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[dict] = []
+
+    async def receive():
+        return messages.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/upload", "raw_path": b"/upload", "query_string": b"",
+             "headers": [], "asgi": {"version": "3.0"}, "http_version": "1.1", "scheme": "http"}  # fmt: skip
+    with caplog.at_level(logging.ERROR, logger="covet.request"):
+        await app(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert caplog.text == ""
+
+
+async def test_unknown_scope_type_is_an_error() -> None:
+    app = CovetApp(Router())
+    with pytest.raises(ValueError, match="cannot handle ASGI scope type 'telepathy'"):
+        await app({"type": "telepathy"}, None, None)
+
+
+async def test_root_path_is_stripped_before_routing_and_kept_in_redirects() -> None:
+    router = Router()
+    router.add_route("/page/", lambda request: request.url_for("page"), name="page")
+    app = CovetApp(router)
+    transport = httpx.ASGITransport(app=app, root_path="/mounted")
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/mounted/page/")
+        assert response.status_code == 200 and response.text == "/mounted/page/"
+        response = await client.get("/mounted/page")
+        assert response.status_code == 301 and response.headers["location"] == "/mounted/page/"
+
+
+async def test_head_request_to_a_streaming_response_sends_no_body() -> None:
+    from covet.http import StreamingResponse
+
+    router = Router()
+
+    @router.get("/stream")
+    async def stream(request):
+        async def chunks():
+            yield b"a"
+            yield b"b"
+
+        return StreamingResponse(chunks(), media_type="text/plain")
+
+    app = CovetApp(router)
+    async with asgi_client(app) as client:
+        assert (await client.get("/stream")).content == b"ab"
+        head = await client.head("/stream")
+        assert head.status_code == 200 and head.content == b""

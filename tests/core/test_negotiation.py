@@ -1,0 +1,29 @@
+"""Accept-header negotiation of the error format."""
+
+import pytest
+
+from covet.core.negotiation import preferred_error_format
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text"),
+        ("", "text"),
+        ("*/*", "text"),
+        ("application/json", "json"),
+        ("application/problem+json", "json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        ("text/html;q=0.5, application/json", "json"),
+        ("application/json;q=0.2, text/plain;q=0.9", "text"),
+        ("application/json;q=0", "text"),
+        ("application/json;q=abc, text/html", "html"),
+        ("image/png", "text"),
+    ],
+)
+def test_preferred_error_format(accept, expected) -> None:
+    assert preferred_error_format(accept) == expected
+
+
+def test_default_applies_without_a_named_format() -> None:
+    assert preferred_error_format("*/*", default="html") == "html"
