@@ -1,0 +1,97 @@
+//! The hand-off queue from Tokio to the Python event loop.
+//!
+//! Tokio threads never take the GIL: they push events into a mutex-guarded
+//! vector and, only when the queue goes from "already signalled" to "needs a
+//! signal", write one byte into a socket pair. The asyncio loop watches the
+//! other end with `add_reader` and drains the whole batch in one callback, so a
+//! burst of requests costs one wake-up.
+
+use pyo3::prelude::*;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::callbacks::RequestState;
+use super::types::PendingRequest;
+
+/// Work for the Python thread.
+pub(crate) enum LoopEvent {
+    /// A new request: build the scope and start the application task.
+    Request(Box<PendingRequest>),
+    /// Body data or a disconnect arrived: complete the pending `receive()`, if any.
+    ReceiveReady(Arc<RequestState>),
+    /// A blocked `send()` may proceed: resolve this future with `None`.
+    SendReady(Py<PyAny>),
+    /// The server has stopped (shutdown drained or max requests reached).
+    Stopped,
+}
+
+/// Mutex-guarded batch plus the wake-up socket pair.
+pub(crate) struct LoopQueue {
+    items: Mutex<Vec<LoopEvent>>,
+    signalled: AtomicBool,
+    writer: UnixStream,
+    reader: UnixStream,
+}
+
+impl LoopQueue {
+    pub(crate) fn new() -> std::io::Result<Arc<Self>> {
+        let (reader, writer) = UnixStream::pair()?;
+        reader.set_nonblocking(true)?;
+        writer.set_nonblocking(true)?;
+        Ok(Arc::new(LoopQueue { items: Mutex::new(Vec::with_capacity(64)), signalled: AtomicBool::new(false), writer, reader }))
+    }
+
+    /// The descriptor the asyncio loop watches.
+    pub(crate) fn fileno(&self) -> RawFd {
+        self.reader.as_raw_fd()
+    }
+
+    /// Queue an event; wakes the loop unless a wake-up is already pending.
+    pub(crate) fn push(&self, event: LoopEvent) {
+        match self.items.lock() {
+            Ok(mut items) => items.push(event),
+            Err(poisoned) => poisoned.into_inner().push(event),
+        }
+        if !self.signalled.swap(true, Ordering::AcqRel) {
+            // A full socket buffer means a wake-up is pending anyway.
+            let _ = (&self.writer).write(&[1]);
+        }
+    }
+
+    /// Take everything queued. Clearing the flag before taking the batch means an
+    /// event pushed meanwhile either lands in this batch or signals again.
+    pub(crate) fn take(&self) -> Vec<LoopEvent> {
+        self.signalled.store(false, Ordering::Release);
+        let mut scratch = [0u8; 64];
+        while let Ok(n) = (&self.reader).read(&mut scratch) {
+            if n < scratch.len() {
+                break;
+            }
+        }
+        match self.items.lock() {
+            Ok(mut items) => std::mem::take(&mut *items),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_wakeup_byte_per_batch() {
+        let queue = LoopQueue::new().unwrap_or_else(|e| panic!("socketpair: {e}"));
+        queue.push(LoopEvent::Stopped);
+        queue.push(LoopEvent::Stopped);
+        let mut buf = [0u8; 8];
+        assert_eq!((&queue.reader).read(&mut buf).unwrap_or(0), 1);
+        assert_eq!(queue.take().len(), 2);
+        assert!(queue.take().is_empty());
+        queue.push(LoopEvent::Stopped);
+        assert_eq!((&queue.reader).read(&mut buf).unwrap_or(0), 1);
+    }
+}
