@@ -20,10 +20,13 @@ from covet.core.websocket import WebSocket, WebSocketDisconnect, WebSocketState
 from covet.exceptions import HTTPException, MethodNotAllowed
 from covet.http import ClientDisconnect, RedirectResponse, Request, Response, State
 from covet.http.request import SCOPE_MAX_BODY_SIZE
-from covet.routing import MatchStatus, Route, Router
+from covet.routing import MatchStatus, Route, RouteMatch, Router
 from covet.types import ASGIApp, Receive, Scope, Send
 
 logger = logging.getLogger("covet.request")
+
+# Where the route match of the request is kept for the innermost layer.
+SCOPE_MATCH = "covet.route_match"
 
 # Characters kept when a decoded ``path`` (no ``raw_path`` from the server) is re-encoded for the router.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -111,6 +114,12 @@ class CovetApp:
         scope["router"] = self.router
         if self.max_body_size is not None:
             scope.setdefault(SCOPE_MAX_BODY_SIZE, self.max_body_size)
+        # Matched before the middleware runs, so middleware can read the view's marks from scope["route"].
+        match = self.router.match(scope["method"], routing_path(scope), append_slash=self.append_slash)
+        scope[SCOPE_MATCH] = match
+        if match.route is not None:
+            scope["route"] = match.route
+            scope["path_params"] = match.params
         request = Request(scope, receive, send)
         response = await self._get_response(request)
         try:
@@ -129,15 +138,13 @@ class CovetApp:
     # -- inside the middleware chain ------------------------------------------------------------------------------
 
     async def _dispatch(self, request: Request) -> Response:
-        """The innermost layer: match the route and run the view (errors propagate to ``_convert_exceptions``)."""
+        """The innermost layer: run the matched view, or answer 405/OPTIONS/redirect/404 (errors propagate to
+        ``_convert_exceptions``)."""
         scope = request.scope
-        method = scope["method"]
-        match = self.router.match(method, routing_path(scope), append_slash=self.append_slash)
+        match: RouteMatch = scope[SCOPE_MATCH]
         status = match.status
         if status is MatchStatus.FOUND:
             route: Route = match.route  # type: ignore[assignment]
-            scope["route"] = route
-            scope["path_params"] = match.params
             if route.kind == "static":
                 return Response(route.body, 200, dict(route.headers), media_type=route.content_type)
             if route.is_async:
@@ -149,7 +156,7 @@ class CovetApp:
                     result = await result
             return to_response(result, route.endpoint)
         if status is MatchStatus.METHOD_NOT_ALLOWED:
-            if method == "OPTIONS":
+            if scope["method"] == "OPTIONS":
                 return Response(None, 204, {"allow": match.allow_header})
             raise MethodNotAllowed(headers={"allow": match.allow_header})
         if status is MatchStatus.REDIRECT:
