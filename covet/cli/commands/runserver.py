@@ -43,7 +43,11 @@ def project_app_import_string(settings_module: str) -> str:
     """``mysite.asgi:application`` for the settings module ``mysite.settings``."""
     package = settings_module.rpartition(".")[0]
     module = f"{package}.asgi" if package else "asgi"
-    if importlib.util.find_spec(module) is None:
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # the settings' package itself is not importable
+        found = False
+    if not found:
         raise CommandError(
             f"The project has no {module.replace('.', '/')}.py defining `application`; "
             "create it or pass --app MODULE:ATTR."

@@ -8,7 +8,7 @@ import click
 
 from covet.cli.console import stdout
 from covet.cli.project import project_root, require_project
-from covet.cli.scaffold import app_template_dir, render_tree, validate_package_name
+from covet.cli.scaffold import app_template_dir, ensure_free_target, render_tree, validate_package_name
 from covet.conf.discovery import add_to_sys_path
 
 RESERVED_APP_NAMES = frozenset({"tests", "static", "templates", "covet"})
@@ -20,6 +20,9 @@ def command(name: str) -> Path:
     """Create the app NAME in the current project."""
     location = require_project()
     root = project_root(location)
+    target = root / name
+    if name.isidentifier():
+        ensure_free_target(target)  # "already exists" says more than "clashes with a module" for an existing app
     add_to_sys_path(root)  # so that a clash with one of the project's own packages is seen
     validate_package_name(name, "app", RESERVED_APP_NAMES | {location.settings_module.partition(".")[0]})
     context = {
@@ -27,7 +30,6 @@ def command(name: str) -> Path:
         "class_name": "".join(part.capitalize() for part in name.split("_")),
         "verbose_name": name.replace("_", " ").title(),
     }
-    target = root / name
     render_tree(app_template_dir(), target, context, {"app_name": name})
     console = stdout()
     console.print(f"[bold green]Created the app [cyan]{name}[/cyan] in {target}[/]")

@@ -1,0 +1,131 @@
+"""`covet new`: rendering the project template, name validation, and never overwriting anything."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from covet.cli import cli
+
+EXPECTED_FILES = {
+    ".gitignore",
+    "README.md",
+    "conftest.py",
+    "pyproject.toml",
+    "mysite/__init__.py",
+    "mysite/asgi.py",
+    "mysite/settings.py",
+    "mysite/templating.py",
+    "mysite/urls.py",
+    "mysite/views.py",
+    "blog/__init__.py",
+    "blog/apps.py",
+    "blog/views.py",
+    "blog/templates/blog/index.html",
+    "blog/tests/__init__.py",
+    "blog/tests/test_views.py",
+    "tests/__init__.py",
+    "tests/test_site.py",
+    "templates/welcome.html",
+    "static/.gitkeep",
+}
+
+
+def files_under(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+def test_new_renders_the_project(runner, isolated):
+    result = runner.invoke(cli, ["new", "mysite"])
+    assert result.exit_code == 0, result.output
+    root = isolated / "mysite"
+    assert files_under(root) == EXPECTED_FILES
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    assert pyproject["tool"]["covet"]["settings"] == "mysite.settings"
+    assert pyproject["project"]["dependencies"] == ["covet>=0.1.0"]
+    settings = (root / "mysite/settings.py").read_text()
+    assert re.search(r'os.environ.get\("SECRET_KEY"\) or \("covet-insecure-[\w-]{40,}" if DEBUG else ""\)', settings)
+    assert 'ROOT_URLCONF = "mysite.urls"' in settings
+    assert 'include("blog.views", prefix="/blog")' in (root / "mysite/urls.py").read_text()
+    assert "from mysite.templating import render" in (root / "blog/views.py").read_text()
+    # The project's own jinja2 templates are copied, not rendered at generation time.
+    assert "{% for post in posts %}" in (root / "blog/templates/blog/index.html").read_text()
+    assert "{{ project_name }}" in (root / "templates/welcome.html").read_text()
+    assert "Next steps" in result.output and "cd mysite" in result.output and "covet runserver" in result.output
+
+
+def test_generated_python_files_compile(runner, isolated):
+    assert runner.invoke(cli, ["new", "mysite"]).exit_code == 0
+    for path in (isolated / "mysite").rglob("*.py"):
+        compile(path.read_text(), str(path), "exec")
+
+
+def test_each_project_gets_its_own_secret_key(runner, isolated):
+    for name in ("first", "second"):
+        assert runner.invoke(cli, ["new", name]).exit_code == 0
+    keys = {
+        re.search(r'"(covet-insecure-[^"]+)"', (isolated / name / name / "settings.py").read_text()).group(1)
+        for name in ("first", "second")
+    }
+    assert len(keys) == 2
+
+
+def test_directory_option(runner, isolated):
+    result = runner.invoke(cli, ["new", "mysite", "--directory", "somewhere/else"])
+    assert result.exit_code == 0, result.output
+    assert (isolated / "somewhere/else/mysite/settings.py").is_file()
+    assert not (isolated / "mysite").exists()
+
+
+def test_an_existing_empty_directory_is_used(runner, isolated):
+    (isolated / "mysite").mkdir()
+    assert runner.invoke(cli, ["new", "mysite"]).exit_code == 0
+    assert (isolated / "mysite/pyproject.toml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("my-site", "'my-site' is not a valid project name"),
+        ("1site", "not a valid project name"),
+        ("class", "not a valid project name"),
+        ("json", "would clash with the existing Python module 'json'"),
+        ("click", "would clash with the existing Python module 'click'"),
+        ("blog", "'blog' is reserved"),
+    ],
+)
+def test_bad_names_are_rejected_and_nothing_is_written(runner, isolated, name, message):
+    result = runner.invoke(cli, ["new", name])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert list(isolated.iterdir()) == []
+
+
+def test_invalid_name_suggests_a_valid_one(runner, isolated):
+    assert "e.g. 'my_site'" in runner.invoke(cli, ["new", "my-site"]).output
+
+
+def test_an_existing_directory_is_never_overwritten(runner, isolated):
+    target = isolated / "mysite"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me")
+    result = runner.invoke(cli, ["new", "mysite"])
+    assert result.exit_code == 1
+    assert "refusing to overwrite" in result.output
+    assert files_under(target) == {"precious.txt"}
+    assert (target / "precious.txt").read_text() == "keep me"
+    assert sorted(path.name for path in isolated.iterdir()) == ["mysite"]
+
+
+def test_a_failed_render_leaves_nothing_behind(runner, isolated, monkeypatch, tmp_path_factory):
+    template = tmp_path_factory.mktemp("template")
+    (template / "ok.txt").write_text("fine")
+    (template / "zz_broken.py.jinja").write_text("{{ undefined_variable }}")
+    monkeypatch.setattr("covet.cli.commands.new.project_template_dir", lambda: template)
+    result = runner.invoke(cli, ["new", "mysite"])
+    assert result.exit_code != 0
+    assert "undefined_variable" in str(result.exception)
+    assert list(isolated.iterdir()) == []
