@@ -1,0 +1,62 @@
+"""Covet's async ORM: models on SQLAlchemy Core tables, lazy awaitable QuerySets, relations, transactions.
+
+Everything a models module needs is importable from here::
+
+    from covet.orm import Model, CharField, ForeignKey, CASCADE, Q, F, Count, atomic
+"""
+
+from __future__ import annotations
+
+from covet.orm.base import Model
+from covet.orm.connections import close_all, get_engine
+from covet.orm.constraints import CheckConstraint, Index, UniqueConstraint
+from covet.orm.exceptions import (
+    DatabaseError,
+    FieldError,
+    IntegrityError,
+    MultipleObjectsReturned,
+    ObjectDoesNotExist,
+    ProtectedError,
+    RestrictedError,
+    TransactionManagementError,
+)
+from covet.orm.fields.base import NOT_PROVIDED, Field
+from covet.orm.fields.numeric import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    DecimalField,
+    FloatField,
+    IntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SmallIntegerField,
+)
+from covet.orm.fields.related import ForeignKey, ManyToManyField, OneToOneField
+from covet.orm.fields.special import BinaryField, BooleanField, EnumField, JSONField, UUIDField
+from covet.orm.fields.temporal import DateField, DateTimeField, DurationField, TimeField
+from covet.orm.fields.text import CharField, EmailField, SlugField, TextField, URLField
+from covet.orm.manager import Manager, as_manager
+from covet.orm.query.aggregates import Aggregate, Avg, Count, Max, Min, Sum
+from covet.orm.query.expressions import F, Func, Length, Lower, Q, Upper, Value
+from covet.orm.query.expressions import Coalesce as Coalesce
+from covet.orm.queryset import QuerySet
+from covet.orm.registry import metadata
+from covet.orm.relations.on_delete import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL
+from covet.orm.relations.prefetch import Prefetch
+from covet.orm.serialization import model_to_dict
+from covet.orm.signals import Signal, post_delete, post_save, pre_delete, pre_save
+from covet.orm.transactions import atomic, on_commit
+
+__all__ = [
+    "CASCADE", "DO_NOTHING", "NOT_PROVIDED", "PROTECT", "RESTRICT", "SET", "SET_DEFAULT", "SET_NULL",
+    "Aggregate", "AutoField", "Avg", "BigAutoField", "BigIntegerField", "BinaryField", "BooleanField", "CharField",
+    "CheckConstraint", "Coalesce", "Count", "DatabaseError", "DateField", "DateTimeField", "DecimalField",
+    "DurationField", "EmailField", "EnumField", "F", "Field", "FieldError", "FloatField", "ForeignKey", "Func",
+    "Index", "IntegerField", "IntegrityError", "JSONField", "Length", "Lower", "Manager", "ManyToManyField", "Max",
+    "Min", "Model", "MultipleObjectsReturned", "ObjectDoesNotExist", "OneToOneField", "PositiveIntegerField",
+    "PositiveSmallIntegerField", "Prefetch", "ProtectedError", "Q", "QuerySet", "RestrictedError", "Signal",
+    "SlugField", "SmallIntegerField", "Sum", "TextField", "TimeField", "TransactionManagementError", "URLField",
+    "UUIDField", "UniqueConstraint", "Upper", "Value", "as_manager", "atomic", "close_all", "get_engine", "metadata",
+    "model_to_dict", "on_commit", "post_delete", "post_save", "pre_delete", "pre_save",
+]

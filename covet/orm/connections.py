@@ -1,0 +1,137 @@
+"""Async engines per database alias, built from ``settings.DATABASES`` and tuned per backend.
+
+Each alias maps to one SQLAlchemy ``AsyncEngine`` (its pool is SQLAlchemy's). SQLite connections get WAL,
+a busy timeout and foreign keys on, and are put in driver-level autocommit so that Covet, not pysqlite,
+decides where transactions begin (pysqlite's own guessing breaks SAVEPOINTs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from covet.exceptions import ImproperlyConfigured
+
+#: Execution option set on connections that run one statement outside atomic(); no BEGIN is sent for them.
+AUTOCOMMIT_OPTION = "covet_autocommit"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+_engines: dict[str, tuple[asyncio.AbstractEventLoop, Any, AsyncEngine]] = {}
+
+
+def database_settings(alias: str) -> dict[str, Any]:
+    """``settings.DATABASES[alias]``, with an error that says how to fix a missing alias or URL."""
+    from covet.conf import settings
+
+    databases = getattr(settings, "DATABASES", None) or {}
+    if alias not in databases:
+        known = ", ".join(sorted(databases)) or "none"
+        raise ImproperlyConfigured(
+            f"The database alias {alias!r} isn't in settings.DATABASES (configured aliases: {known}). "
+            f'Add DATABASES = {{"{alias}": {{"URL": "sqlite:///db.sqlite3"}}}} to your settings.'
+        )
+    config = databases[alias]
+    if not config.get("URL"):
+        raise ImproperlyConfigured(f'settings.DATABASES["{alias}"] has no "URL"; set it, e.g. "sqlite:///db.sqlite3".')
+    return dict(config)
+
+
+def async_url(url: str | sa.URL) -> sa.URL:
+    """Pick the async driver for a plain URL: sqlite -> aiosqlite, postgresql/postgres -> asyncpg."""
+    parsed = sa.make_url(url)
+    if "+" not in parsed.drivername:
+        driver = _DRIVERS.get(parsed.drivername)
+        if driver is None:
+            raise ImproperlyConfigured(
+                f"Unsupported database URL scheme {parsed.drivername!r}; use sqlite:/// or postgresql://."
+            )
+        parsed = parsed.set(drivername=driver)
+    return parsed
+
+
+def create_engine_for(config: dict[str, Any]) -> AsyncEngine:
+    """Build an engine from one DATABASES entry (URL, POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT, CONNECT_ARGS)."""
+    url = async_url(config["URL"])
+    kwargs: dict[str, Any] = {"connect_args": dict(config.get("CONNECT_ARGS") or config.get("OPTIONS") or {})}
+    is_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if not is_memory:
+        for setting, option in (("POOL_SIZE", "pool_size"), ("MAX_OVERFLOW", "max_overflow"),
+                                ("POOL_TIMEOUT", "pool_timeout"), ("POOL_RECYCLE", "pool_recycle")):
+            if config.get(setting) is not None:
+                kwargs[option] = config[setting]
+    kwargs["pool_pre_ping"] = bool(config.get("POOL_PRE_PING", False))
+    engine = create_async_engine(url, **kwargs)
+    if url.get_backend_name() == "sqlite":
+        _tune_sqlite(engine, busy_timeout_ms=int(config.get("BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
+    return engine
+
+
+def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # Covet emits BEGIN itself (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        options = connection.get_execution_options()
+        if options.get(AUTOCOMMIT_OPTION):
+            return
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("covet_immediate") else "BEGIN")
+
+
+def get_engine(alias: str = "default") -> AsyncEngine:
+    """The ``AsyncEngine`` for ``alias``; rebuilt when the event loop or the alias's settings changed."""
+    loop = asyncio.get_running_loop()
+    cached = _engines.get(alias)
+    if cached is not None:
+        cached_loop, cached_config, engine = cached
+        if cached_loop is loop and _config_identity(alias) is cached_config:
+            return engine
+    config_object = _config_identity(alias)
+    engine = create_engine_for(database_settings(alias))
+    _engines[alias] = (loop, config_object, engine)
+    return engine
+
+
+def _config_identity(alias: str) -> Any:
+    from covet.conf import settings
+
+    return (getattr(settings, "DATABASES", None) or {}).get(alias)
+
+
+def backend_name(alias: str = "default") -> str:
+    """"sqlite" or "postgresql" for ``alias``, from its URL (no connection needed)."""
+    return async_url(database_settings(alias)["URL"]).get_backend_name()
+
+
+async def close_all() -> None:
+    """Dispose of every engine's pool (call at shutdown, or between tests that switch event loops)."""
+    loop = asyncio.get_running_loop()
+    engines = list(_engines.values())
+    _engines.clear()
+    for engine_loop, _config, engine in engines:
+        if engine_loop is loop:
+            await engine.dispose()
+        else:
+            engine.sync_engine.dispose(close=False)

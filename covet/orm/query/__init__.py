@@ -1,0 +1,1 @@
+"""Query building: expressions (Q, F), aggregates, lookups, and compilation to SQLAlchemy Core."""

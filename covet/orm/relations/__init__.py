@@ -1,0 +1,1 @@
+"""Relations between models: on_delete rules, descriptors, related managers and prefetching."""
