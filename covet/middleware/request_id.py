@@ -1,0 +1,47 @@
+"""RequestIdMiddleware: one id per request, in the ``X-Request-ID`` response header and in every log record.
+
+A sane incoming ``X-Request-ID`` (up to 128 of ``A-Za-z0-9._:-``, from your proxy) is kept, anything
+else is replaced by a fresh one — the same rule the core uses for its 500 pages, through the same
+function. While the request runs, ``current_request_id`` holds it, and ``RequestIdLogFilter`` copies it
+onto log records as ``record.request_id`` (``"-"`` outside requests); add the filter to a handler::
+
+    LOGGING = {"version": 1, "filters": {"request_id": {"()": "covet.middleware.request_id.RequestIdLogFilter"}},
+               "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"]}}, ...}
+"""
+
+from __future__ import annotations
+
+import logging
+from contextvars import ContextVar
+
+from covet.core.request_id import request_id_for
+from covet.http import Request, Response
+from covet.middleware import GetResponse
+
+HEADER = "X-Request-ID"
+
+current_request_id: ContextVar[str | None] = ContextVar("covet_request_id", default=None)
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds ``request_id`` to every record passing through (never filters anything out)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id.get() or "-"
+        return True
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    async def __call__(self, request: Request) -> Response:
+        request_id = request_id_for(request)
+        token = current_request_id.set(request_id)
+        try:
+            response: Response = await self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response.headers[HEADER] = request_id
+        return response
