@@ -117,3 +117,15 @@ def test_include_is_all_or_nothing() -> None:
     with pytest.raises(ImproperlyConfigured, match="used twice"):
         root.include([make_blog(), make_blog()], prefix="/other")
     assert len(root.routes) == 1
+
+
+def test_prefix_with_parameters_reaches_the_views() -> None:
+    root = Router()
+    root.include(make_blog(), prefix="/users/{user_id:int}/blog")
+    assert root.match("GET", "/users/3/blog/9").params == {"user_id": 3, "id": 9}
+    assert root.reverse("blog-post", user_id=3, id=9) == "/users/3/blog/9"
+    clashing = Router()
+    clashing.add_route("/{id:int}", view, name="x")
+    with pytest.raises(ImproperlyConfigured, match="uses the parameter name 'id' twice"):
+        root.include(clashing, prefix="/a/{id}")
+    assert len(root.routes) == 2
