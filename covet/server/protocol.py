@@ -129,6 +129,7 @@ class ServerConnection:
         self._body_received = 0
         self._request_method = b""
         self._continue_sent = False
+        self._body_held_back = False
 
     # -- incoming ---------------------------------------------------------------
 
@@ -159,6 +160,7 @@ class ServerConnection:
             self._request_method = event.method
             self._body_received = 0
             self._continue_sent = False
+            self._body_held_back = False
         elif isinstance(event, h11.Data):
             self._body_received += len(event.data)
             if self._body_received > self._max_body_size:
@@ -183,6 +185,8 @@ class ServerConnection:
     def start_response(self, status: int, headers: Sequence[tuple[bytes, bytes]]) -> bytes:
         """Bytes of the status line and headers; raises ``h11.LocalProtocolError`` on invalid headers."""
         response = h11.Response(status_code=status, headers=list(headers), reason=reason_phrase(status))
+        # h11 forgets the pending 100-continue once a response goes out; remember it for cycle_outcome().
+        self._body_held_back = self.client_awaits_continue
         return self._h11.send(response)
 
     def send_body(self, data: bytes) -> bytes:
@@ -199,7 +203,7 @@ class ServerConnection:
             return "close"
         if self._h11.their_state is h11.DONE:
             return "next"
-        if self._h11.they_are_waiting_for_100_continue and not self._continue_sent:
+        if self._body_held_back:
             # The client holds its body back until told to send it: nothing to drain.
             return "close"
         return "drain"

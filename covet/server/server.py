@@ -26,12 +26,15 @@ _SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 class Server:
     """Serves one ASGI app on one listening socket until asked to stop."""
 
-    def __init__(self, app: ASGIApp, config: ServerConfig) -> None:
+    def __init__(self, app: ASGIApp, config: ServerConfig, *, handle_signals: bool = True) -> None:
         self.config = config
         self._state = ServerState(app=app, config=config)
+        self._handle_signals = handle_signals
         self._should_exit = asyncio.Event()
         self._listener: asyncio.Server | None = None
         self.bound_addresses: list[tuple[str, int]] = []
+        # Set once the socket listens (for embedding the server, e.g. in tests).
+        self.started = asyncio.Event()
 
     async def serve(self) -> int:
         """Run until shut down; returns the process exit code (0, or 3 when the lifespan failed)."""
@@ -41,16 +44,25 @@ class Server:
         except LifespanFailure as exc:
             logger.error("%s. The server did not start.", exc)
             return LIFESPAN_FAILURE_EXIT_CODE
-        await self._listen()
+        try:
+            await self._listen()
+        except OSError:
+            await self._run_lifespan_shutdown(lifespan)
+            raise
         self._install_signal_handlers()
+        self.started.set()
         await self._should_exit.wait()
         await self._shutdown()
+        code = await self._run_lifespan_shutdown(lifespan)
+        logger.info("Server stopped.")
+        return code
+
+    async def _run_lifespan_shutdown(self, lifespan: Lifespan) -> int:
         try:
             await lifespan.shutdown(self.config.shutdown_timeout)
         except LifespanFailure as exc:
             logger.error("%s.", exc)
             return LIFESPAN_FAILURE_EXIT_CODE
-        logger.info("Server stopped.")
         return 0
 
     def request_shutdown(self) -> None:
@@ -81,7 +93,7 @@ class Server:
             logger.info("Listening on http://%s:%d (press CTRL+C to quit)", shown_host, port)
 
     def _install_signal_handlers(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
+        if not self._handle_signals or threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
         for sig in _SHUTDOWN_SIGNALS:
@@ -114,7 +126,7 @@ class Server:
         self._remove_signal_handlers()
 
     def _remove_signal_handlers(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
+        if not self._handle_signals or threading.current_thread() is not threading.main_thread():
             return
         loop = asyncio.get_running_loop()
         for sig in _SHUTDOWN_SIGNALS:

@@ -146,7 +146,9 @@ class RawConnection:
         return True
 
 
-def request_bytes(method: str = "GET", path: str = "/", headers: dict[str, str] | None = None, body: bytes = b"") -> bytes:
+def request_bytes(
+    method: str = "GET", path: str = "/", headers: dict[str, str] | None = None, body: bytes = b""
+) -> bytes:
     """A well-formed HTTP/1.1 request (Host included, Content-Length when there is a body)."""
     lines = [f"{method} {path} HTTP/1.1", "Host: conformance.test"]
     for name, value in (headers or {}).items():

@@ -115,7 +115,7 @@ def test_idle_keep_alive_connection_is_closed_after_the_timeout(server: RunningS
         assert connection.read_response().status == 200
         started = time.monotonic()
         assert connection.is_closed_within(KEEPALIVE_TIMEOUT + SLACK)
-    assert KEEPALIVE_TIMEOUT * 0.8 <= time.monotonic() - started
+    assert time.monotonic() - started >= KEEPALIVE_TIMEOUT * 0.8
 
 
 def test_connection_that_never_sends_is_closed(server: RunningServer) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from conformance_client import RawConnection, request_bytes
-from conformance_servers import SERVER_KINDS, KEEPALIVE_TIMEOUT, RunningServer
+from conformance_servers import KEEPALIVE_TIMEOUT, SERVER_KINDS, RunningServer
 
 
 def _connection_refused(address: tuple[str, int]) -> bool:
