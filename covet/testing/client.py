@@ -35,10 +35,8 @@ class _PortalTransport(httpx.BaseTransport):
         return response
 
 
-class TestClient(httpx.Client):
-    """A synchronous httpx client for an ASGI app; see the module docstring for the lifecycle."""
-
-    __test__ = False  # not a pytest test class
+class _AppClientSetup:
+    """The constructor shared by both clients: the app, its lifespan state and the in-process dispatch."""
 
     def __init__(
         self,
@@ -54,13 +52,30 @@ class TestClient(httpx.Client):
         self.app = app
         self.lifespan = lifespan
         self.app_state: dict[str, Any] = {}
-        self._portal: anyio.from_thread.BlockingPortal | None = None
-        self._exit_stack: contextlib.ExitStack | None = None
         dispatch = ASGIDispatch(
             app, raise_app_exceptions=raise_server_exceptions, client=client, root_path=root_path, state=self.app_state
         )
         kwargs.setdefault("follow_redirects", False)
-        super().__init__(base_url=base_url, transport=_PortalTransport(dispatch, self._call_on_loop), **kwargs)
+        super().__init__(base_url=base_url, transport=self._transport_for(dispatch), **kwargs)  # type: ignore[call-arg]
+
+    def _transport_for(self, dispatch: ASGIDispatch) -> Any:
+        raise NotImplementedError
+
+
+class TestClient(_AppClientSetup, httpx.Client):
+    """A synchronous httpx client for an ASGI app; see the module docstring for the lifecycle.
+
+    Options: ``raise_server_exceptions`` (re-raise what the app raises, default; else answer 500),
+    ``lifespan`` (run startup/shutdown in ``with``), ``client`` (the peer address the app sees),
+    ``root_path``; other keyword arguments go to ``httpx.Client`` (redirects are not followed by default).
+    """
+
+    __test__ = False  # not a pytest test class
+    _portal: anyio.from_thread.BlockingPortal | None = None
+    _exit_stack: contextlib.ExitStack | None = None
+
+    def _transport_for(self, dispatch: ASGIDispatch) -> httpx.BaseTransport:
+        return _PortalTransport(dispatch, self._call_on_loop)
 
     def _call_on_loop(self, function: Callable[..., Any], *args: Any) -> Any:
         if self._portal is not None:
@@ -94,31 +109,17 @@ class TestClient(httpx.Client):
             super().__exit__(*exc_info)
 
 
-class AsyncTestClient(httpx.AsyncClient):
-    """An async httpx client for an ASGI app; ``async with`` runs the lifespan around the block."""
+class AsyncTestClient(_AppClientSetup, httpx.AsyncClient):
+    """An async httpx client for an ASGI app; ``async with`` runs the lifespan around the block.
+
+    Takes the same options as ``TestClient``.
+    """
 
     __test__ = False
+    _lifespan_manager: LifespanManager | None = None
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        base_url: str = BASE_URL,
-        *,
-        raise_server_exceptions: bool = True,
-        lifespan: bool = True,
-        client: tuple[str, int] = ("testclient", 50000),
-        root_path: str = "",
-        **kwargs: Any,
-    ) -> None:
-        self.app = app
-        self.lifespan = lifespan
-        self.app_state: dict[str, Any] = {}
-        self._lifespan_manager: LifespanManager | None = None
-        dispatch = ASGIDispatch(
-            app, raise_app_exceptions=raise_server_exceptions, client=client, root_path=root_path, state=self.app_state
-        )
-        kwargs.setdefault("follow_redirects", False)
-        super().__init__(base_url=base_url, transport=dispatch, **kwargs)
+    def _transport_for(self, dispatch: ASGIDispatch) -> httpx.AsyncBaseTransport:
+        return dispatch
 
     async def __aenter__(self) -> AsyncTestClient:
         await super().__aenter__()
