@@ -9,6 +9,16 @@ from __future__ import annotations
 from covet.cache.base import DEFAULT_TIMEOUT, BaseCache, InvalidCacheKey
 from covet.cache.handler import DEFAULT_CACHE_ALIAS, CacheHandler, cache, caches
 
+
+def __getattr__(name: str) -> object:
+    # cache_page needs the HTTP layer; importing it lazily keeps `covet.cache` usable from scripts and the ORM.
+    if name == "cache_page":
+        from covet.cache.decorators import cache_page
+
+        return cache_page
+    raise AttributeError(f"module 'covet.cache' has no attribute {name!r}")
+
+
 __all__ = [
     "DEFAULT_CACHE_ALIAS",
     "DEFAULT_TIMEOUT",
@@ -16,5 +26,6 @@ __all__ = [
     "CacheHandler",
     "InvalidCacheKey",
     "cache",
+    "cache_page",
     "caches",
 ]
