@@ -148,6 +148,8 @@ class Router:
         With ``append_slash``, a ``GET``/``HEAD`` that matches nothing but would match with a trailing ``/``
         gets a ``REDIRECT`` outcome.
         """
+        if not path.startswith("/"):  # "OPTIONS *" and anything else that is not an origin-form path
+            return NOT_FOUND
         route, values, allowed = self._http.lookup(method, path)
         if route is not None:
             if not values:
@@ -164,7 +166,7 @@ class Router:
 
     def match_websocket(self, path: str) -> RouteMatch:
         """Find the WebSocket route for ``path`` (``FOUND`` or ``NOT_FOUND``)."""
-        route, values, _ = self._websocket.lookup(WEBSOCKET_KEY, path)
+        route, values, _ = self._websocket.lookup(WEBSOCKET_KEY, path) if path.startswith("/") else (None, [], ())
         if route is None:
             return NOT_FOUND
         return RouteMatch(MatchStatus.FOUND, route, dict(zip(route.template.param_names, values, strict=True)))

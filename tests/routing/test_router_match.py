@@ -220,3 +220,10 @@ def test_websocket_routes_are_separate_from_http() -> None:
     assert r.reverse("ws", room="a b") == "/ws/a%20b"
     with pytest.raises(ImproperlyConfigured, match="must be an async function"):
         r.add_websocket_route("/sync", other_view)
+
+
+@pytest.mark.parametrize("path", ["*", "", "about/", "http://example.com/about/"])
+def test_paths_not_starting_with_a_slash_never_match(router: Router, path: str) -> None:
+    assert router.match("OPTIONS", path).status is MatchStatus.NOT_FOUND
+    assert router.match("GET", path).status is MatchStatus.NOT_FOUND
+    assert not router.match_websocket(path).found
