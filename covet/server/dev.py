@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from covet.server.access_log import configure_logging
 from covet.server.config import ServerConfig
 from covet.server.importer import AppImportError, import_app
-from covet.server.reload import ReloadSupervisor
+from covet.server.reload import ReloadSupervisor, stop_when_parent_exits
 from covet.server.server import Server
 from covet.types import ASGIApp
 
@@ -42,15 +43,15 @@ def run(
     Returns normally after a clean shutdown; raises ``SystemExit`` with a nonzero
     code when the app cannot be imported, the address is taken or the lifespan fails.
     """
+    if reload and not isinstance(app_or_import_string, str):
+        raise ValueError(
+            "reload=True needs the app as an import string such as 'mysite.asgi:application', "
+            "so that each restarted process can import the new code."
+        )
     base = config if config is not None else ServerConfig.from_env()
     config = base.replace(**{key: value for key, value in (("host", host), ("port", port)) if value is not None})
     configure_logging()
-    if reload:
-        if not isinstance(app_or_import_string, str):
-            raise ValueError(
-                "reload=True needs the app as an import string such as 'mysite.asgi:application', "
-                "so that each restarted process can import the new code."
-            )
+    if isinstance(app_or_import_string, str) and reload:
         code = _run_supervisor(app_or_import_string, config)
     else:
         code = _run_server(app_or_import_string, config)
@@ -82,7 +83,7 @@ def _address_unavailable(config: ServerConfig, exc: OSError) -> int:
         "Could not listen on %s:%s: %s. Choose another port or stop the other server.",
         config.host,
         config.port,
-        exc.strerror or exc,
+        os.strerror(exc.errno) if exc.errno else exc,
     )
     return STARTUP_ERROR_EXIT_CODE
 
@@ -127,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except ValueError as exc:
         parser.error(str(exc))
+    if args.fd is not None:
+        stop_when_parent_exits()
     try:
         run(import_string, reload=args.reload and args.fd is None, config=config)
     except SystemExit as exc:

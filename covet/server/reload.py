@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -140,6 +142,18 @@ class ReloadSupervisor:
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, stop)
+
+
+def stop_when_parent_exits(poll_seconds: float = 0.5) -> None:
+    """In a reload child: stop gracefully (SIGTERM to itself) if the supervisor disappears, e.g. killed."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_seconds)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="covet-reload-parent-watch", daemon=True).start()
 
 
 def _relative(path: str, root: Path) -> str:
