@@ -106,16 +106,17 @@ class RedisRateLimitStore(RateLimitStore):
         return Decision(bool(allowed), int(remaining), int(retry_ms) / 1000)
 
 
-_local_store = LocalRateLimitStore()
+_stores: weakref.WeakKeyDictionary[BaseCache, RateLimitStore] = weakref.WeakKeyDictionary()
 
 
-def store_for(cache: BaseCache | None) -> RateLimitStore:
-    """The Redis store when the configured cache is Redis, else the process-local one."""
+def store_for(cache: BaseCache) -> RateLimitStore:
+    """The counters belonging to ``cache``: in Redis when it is a Redis cache, else in this process."""
     from covet.cache.redis import RedisCache
 
-    if isinstance(cache, RedisCache):
-        return RedisRateLimitStore(cache)
-    return _local_store
+    store = _stores.get(cache)
+    if store is None:
+        store = _stores[cache] = RedisRateLimitStore(cache) if isinstance(cache, RedisCache) else LocalRateLimitStore()
+    return store
 
 
 def ceil_seconds(seconds: float) -> int:
