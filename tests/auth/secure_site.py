@@ -66,12 +66,14 @@ class MemoryUser:
     perms: set[str] = field(default_factory=set)
     is_authenticated: bool = True
     backend: str | None = None
+    password_version: int = 1  # bumped on password change; each process salts its own hash, so not the hash
 
     async def has_perms(self, perms: Any) -> bool:
         return self.is_active and set(perms) <= self.perms
 
     def get_session_auth_hash(self) -> str:
-        return hmac.new(b"session-auth", self.password.encode(), hashlib.sha256).hexdigest()
+        material = f"{self.username}:{self.password_version}".encode()
+        return hmac.new(b"session-auth", material, hashlib.sha256).hexdigest()
 
 
 USERS: dict[str, MemoryUser] = {}
