@@ -154,7 +154,11 @@ class CovetApp:
                 result = await anyio.to_thread.run_sync(call)
                 if hasattr(result, "__await__"):  # a sync wrapper around an async view
                     result = await result
-            return to_response(result, route.endpoint)
+            response = to_response(result, route.endpoint)
+            finalize = getattr(response, "finalize", None)
+            if finalize is not None:  # a body produced asynchronously (TemplateResponse): inside the chain, so
+                await finalize()  # its errors reach the error pages and middleware sees the final body
+            return response
         if status is MatchStatus.METHOD_NOT_ALLOWED:
             if scope["method"] == "OPTIONS":
                 return Response(None, 204, {"allow": match.allow_header})
