@@ -13,10 +13,19 @@ __all__ = ["__version__", "get_asgi_application", "setup"]
 
 
 def setup() -> None:
-    """Load the settings and populate the app registry (idempotent), for scripts, notebooks and shells."""
+    """Load the settings, apply ``LOGGING`` and populate the app registry (idempotent).
+
+    For scripts, notebooks and shells; ``covet shell`` and ``get_asgi_application()`` call it.
+    """
     from covet.conf import settings
     from covet.conf.apps import apps
 
+    if apps.ready:
+        return
+    if settings.LOGGING:
+        import logging.config
+
+        logging.config.dictConfig(settings.LOGGING)
     apps.populate(settings.INSTALLED_APPS)
 
 

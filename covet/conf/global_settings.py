@@ -146,6 +146,6 @@ SERVER_SHUTDOWN_TIMEOUT: float = 30.0
 # LOGGING          #
 ####################
 
-# A logging.config.dictConfig() dictionary applied at startup (None: Covet's default, which logs
-# INFO and above from "covet" to stderr).
+# A logging.config.dictConfig() dictionary, applied once by covet.setup() (None: logging is left
+# as it is; the dev server sets up its own access log).
 LOGGING: dict[str, Any] | None = None

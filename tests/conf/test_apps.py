@@ -222,3 +222,23 @@ def test_covet_setup_loads_settings_and_populates_the_global_registry(app_tree, 
     covet.setup()
     assert apps.get_app_config("alpha").name == app_tree.alpha
     assert sys.modules[app_tree.log].events == ["models:alpha", "ready:alpha"]
+
+
+def test_covet_setup_applies_logging_once(make_project, monkeypatch):
+    project = make_project(
+        "LOGGING = {'version': 1, 'disable_existing_loggers': False,"
+        " 'loggers': {'covet.setup_test': {'level': 'WARNING'}}}\n"
+    )
+    monkeypatch.chdir(project.root)
+    settings._wrapped = None
+    vars(apps).update(vars(Apps()))
+    logger = __import__("logging").getLogger("covet.setup_test")
+    previous = logger.level
+    try:
+        covet.setup()
+        assert logger.level == 30
+        logger.setLevel(10)
+        covet.setup()  # already set up: LOGGING is not applied twice
+        assert logger.level == 10
+    finally:
+        logger.setLevel(previous)
