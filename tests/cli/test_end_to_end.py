@@ -54,8 +54,8 @@ def test_generated_project_test_suite_passes(generated_project: Path, covet_subp
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # 5 blog tests, 5 site tests, 1 test of the app added with startapp.
-    assert "11 passed" in result.stdout, result.stdout
+    # 5 blog tests, 6 site tests, 1 test of the app added with startapp.
+    assert "12 passed" in result.stdout, result.stdout
 
 
 def test_runserver_serves_the_generated_project(generated_project: Path, covet_subprocess) -> None:
