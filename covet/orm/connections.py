@@ -89,6 +89,7 @@ def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA case_sensitive_like=ON")  # LIKE behaves as on PostgreSQL
         finally:
             cursor.close()
 

@@ -173,7 +173,10 @@ class Field:
         value = self.coerce(value)
         if value is None and not self.null and not self.primary_key:
             raise ValidationError({self.name: ["This field cannot be null."]})
-        self.check_db_limits(value)
+        try:
+            self.check_db_limits(value)
+        except ValidationError as error:
+            raise ValidationError({self.name: _flatten(error)}) from None
         return value
 
     def check_db_limits(self, value: Any) -> None:

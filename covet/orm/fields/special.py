@@ -67,7 +67,7 @@ class UUIDField(Field):
 class JSONField(Field):
     """Any JSON-serialisable value (JSONB on PostgreSQL, JSON text on SQLite). Python None is SQL NULL."""
 
-    python_types = (dict, list, str, int, float, bool)
+    python_types = (str, int, float, bool)  # containers are checked: they may hold unserialisable values
     description = "JSON"
     empty_strings_allowed = False
 
