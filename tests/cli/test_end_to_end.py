@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -58,31 +60,16 @@ def test_generated_project_test_suite_passes(generated_project: Path, covet_subp
     assert "12 passed" in result.stdout, result.stdout
 
 
-def test_runserver_serves_the_generated_project(generated_project: Path, covet_subprocess) -> None:
+@contextlib.contextmanager
+def running_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[httpx.Client]:
+    """Start `covet runserver` as a child process, yield a client for it, then stop it with SIGINT (clean exit)."""
     if importlib.util.find_spec("covet.server.dev") is None:
         pytest.skip("covet.server.dev is not importable yet (dev server layer missing)")
-    port = free_port()
-    process = subprocess.Popen(
-        covet_subprocess.argv("runserver", f"127.0.0.1:{port}", "--noreload"),
-        cwd=generated_project,
-        env=covet_subprocess.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(port, process)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            welcome = client.get("/")
-            blog = client.get("/blog/")
-            health = client.get("/api/health")
-            posts = client.get("/blog/api/posts")
-            missing = client.get("/blog/api/posts/404")
-        assert welcome.status_code == 200 and "e2esite is up and running" in welcome.text
-        assert blog.status_code == 200 and "Hello, Covet" in blog.text
-        assert health.status_code == 200 and health.json() == {"status": "ok"}
-        assert posts.status_code == 200 and posts.json()[0]["title"] == "Hello, Covet"
-        assert missing.status_code == 404
+            yield client
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -91,4 +78,38 @@ def test_runserver_serves_the_generated_project(generated_project: Path, covet_s
             process.kill()
             _, stderr = process.communicate()
     assert process.returncode == 0, stderr
-    assert "Serving e2esite.asgi:application" in stderr
+    assert "Serving " in stderr
+
+
+def test_runserver_serves_the_generated_project(generated_project: Path, covet_subprocess) -> None:
+    port = free_port()
+    argv = covet_subprocess.argv("runserver", f"127.0.0.1:{port}", "--noreload")
+    with running_server(argv, generated_project, covet_subprocess.env, port) as client:
+        welcome = client.get("/")
+        blog = client.get("/blog/")
+        health = client.get("/api/health")
+        posts = client.get("/blog/api/posts")
+        missing = client.get("/blog/api/posts/404")
+    assert welcome.status_code == 200 and "e2esite is up and running" in welcome.text
+    assert blog.status_code == 200 and "Hello, Covet" in blog.text
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    assert posts.status_code == 200 and posts.json()[0]["title"] == "Hello, Covet"
+    assert missing.status_code == 404
+
+
+def test_runserver_reloads_changed_code(generated_project: Path, covet_subprocess) -> None:
+    port = free_port()
+    argv = covet_subprocess.argv("runserver", str(port))
+    views = generated_project / "e2esite" / "views.py"
+    with running_server(argv, generated_project, covet_subprocess.env, port) as client:
+        assert client.get("/api/health").json() == {"status": "ok"}
+        views.write_text(views.read_text().replace('{"status": "ok"}', '{"status": "reloaded"}'))
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        body = None
+        while time.monotonic() < deadline and body != {"status": "reloaded"}:
+            time.sleep(0.2)
+            try:
+                body = client.get("/api/health").json()
+            except httpx.TransportError:  # between the old process and the new one
+                continue
+        assert body == {"status": "reloaded"}
