@@ -31,10 +31,18 @@ class MigrationApp:
             init.write_text("")
 
 
+def _label_from_info(table: Table) -> str | None:
+    """The app label the ORM recorded on the table: ``info["app_label"]`` or the model in ``info["covet_model"]``."""
+    label = table.info.get("app_label")
+    if label is None and table.info.get("covet_model") is not None:
+        label = getattr(getattr(table.info["covet_model"], "_meta", None), "app_label", None)
+    return label if isinstance(label, str) else None
+
+
 class TableOwnership:
     """Maps table names to app labels.
 
-    A table in the models' MetaData belongs to the app named by ``table.info["app_label"]`` or, failing that, by
+    A table in the models' MetaData belongs to the app its ``table.info`` names (see ``_label_from_info``) or by
     the explicit ``owners`` mapping (built from the model registry). A table found only in the database belongs to
     the app whose label prefixes its name (``blog_post`` -> ``blog``), which is how default table names are built;
     any other table is not Covet's and migrations leave it alone.
@@ -45,7 +53,7 @@ class TableOwnership:
         self._labels = sorted(set(labels), key=len, reverse=True)
         self._owners: dict[str, str] = {}
         for table in metadata.tables.values():
-            label = table.info.get("app_label") or (owners or {}).get(table.name) or self._by_prefix(table.name)
+            label = _label_from_info(table) or (owners or {}).get(table.name) or self._by_prefix(table.name)
             if label is not None:
                 self._owners[table.name] = label
 

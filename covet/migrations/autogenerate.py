@@ -88,6 +88,9 @@ class RevisionPlanner:
         assert proposed.upgrade_ops is not None
         by_app: dict[str, list[ops.MigrateOperation]] = {}
         for op in proposed.upgrade_ops.ops:
+            if isinstance(op, ops.CreateTableOp | ops.DropTableOp):
+                # Table.info holds Python-side bookkeeping (the ORM's model class); it has no place in a file.
+                op.info = {}
             label = self.ownership.owner(_table_of(op))
             if label is not None:
                 by_app.setdefault(label, []).append(op)

@@ -167,6 +167,7 @@ async def test_makemigrations_migrate_change_and_downgrade_through_the_cli(proje
     assert not {"authors_author", "books_book"} & set(await tables_and_columns(project.database_url))
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_cli_errors_are_one_line_and_exit_nonzero(project: Project) -> None:
     failed = project.covet("migrate", "nope", expect=1)
     assert "No installed app with label 'nope'. Installed apps: authors, books." in failed.stderr

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project
 from covet.exceptions import CovetError, ImproperlyConfigured
-from covet.migrations import MigrationProject
+
+if TYPE_CHECKING:
+    from covet.migrations import MigrationProject
 
 T = TypeVar("T")
 
@@ -29,6 +31,8 @@ database_option = click.option(
 def run_on_project(database: str, work: Callable[[MigrationProject], Awaitable[T]]) -> T:
     """Load the project, then run ``work`` on it in a fresh event loop; Covet errors become one-line failures."""
     load_project()
+    # Imported here, not at module level: `covet --help` and unrelated commands need not load Alembic.
+    from covet.migrations import MigrationProject
 
     async def main() -> T:
         project = MigrationProject.from_settings(database)

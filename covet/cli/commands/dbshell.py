@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
 
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project
 from covet.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 _INSTALL_HINTS = {
     "sqlite3": "install it (Debian/Ubuntu: apt install sqlite3; macOS: brew install sqlite)",
@@ -21,6 +24,8 @@ _INSTALL_HINTS = {
 
 def client_command(url: str | sa.URL) -> tuple[list[str], dict[str, str]]:
     """The client argv and extra environment for a database URL."""
+    import sqlalchemy as sa
+
     parsed = sa.make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stderr
-from covet.fixtures import ModelIndex, dump_data
-from covet.migrations import MigrationProject
+
+if TYPE_CHECKING:
+    from covet.migrations import MigrationProject
 
 
 @click.command("dumpdata")
@@ -21,6 +23,7 @@ from covet.migrations import MigrationProject
 @database_option
 def command(labels: tuple[str, ...], output: Path | None, indent: int | None, database: str) -> int:
     """Dump the rows of every model, of APP or of APP.Model labels, as JSON that `covet loaddata` reads back."""
+    from covet.fixtures import ModelIndex, dump_data
 
     async def work(project: MigrationProject) -> list[dict[str, object]]:
         return await dump_data(project.engine, ModelIndex.installed().select(labels))

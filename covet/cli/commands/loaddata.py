@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stdout
-from covet.fixtures import ModelIndex, load_data
-from covet.migrations import MigrationProject
+
+if TYPE_CHECKING:
+    from covet.migrations import MigrationProject
 
 
 @click.command("loaddata")
@@ -17,6 +19,7 @@ from covet.migrations import MigrationProject
 @database_option
 def command(fixture: Path, database: str) -> int:
     """Load FIXTURE (a file written by `covet dumpdata`); rows with existing primary keys are replaced."""
+    from covet.fixtures import ModelIndex, load_data
 
     async def work(project: MigrationProject) -> int:
         return await load_data(project.engine, fixture, ModelIndex.installed())

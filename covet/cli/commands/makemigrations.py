@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stdout
-from covet.migrations import MigrationProject, make_migrations
-from covet.migrations.autogenerate import PlannedRevision
 
 _STYLES = {"+": "green", "-": "red", "~": "yellow"}
+
+if TYPE_CHECKING:
+    from covet.migrations import MigrationProject
+    from covet.migrations.autogenerate import PlannedRevision
 
 
 @click.command("makemigrations")
@@ -22,6 +25,7 @@ _STYLES = {"+": "green", "-": "red", "~": "yellow"}
 @database_option
 def command(app: str | None, message: str | None, empty: bool, database: str) -> list[PlannedRevision]:
     """Compare the models with the database and write the migrations that close the gap."""
+    from covet.migrations import make_migrations
 
     async def work(project: MigrationProject) -> list[PlannedRevision]:
         return await make_migrations(project, app, message=message, empty=empty)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 from rich.markup import escape
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stdout
 from covet.cli.errors import CommandError
-from covet.migrations import AppliedStep, MigrationFailed, MigrationProject, migrate
+
+if TYPE_CHECKING:
+    from covet.migrations import AppliedStep, MigrationProject
 
 
 @click.command("migrate")
@@ -22,6 +26,8 @@ def command(app: str | None, revision: str | None, database: str) -> list[Applie
     depends on). With APP REVISION the app goes forward or back to REVISION (an id or its first digits,
     e.g. 0002); `zero` unapplies all of APP's migrations.
     """
+    from covet.migrations import MigrationFailed, migrate
+
     console = stdout()
 
     def report(step: AppliedStep) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stdout
-from covet.migrations import AppStatus, MigrationProject, show_migrations
+
+if TYPE_CHECKING:
+    from covet.migrations import AppStatus, MigrationProject
 
 
 @click.command("showmigrations")
@@ -14,6 +18,7 @@ from covet.migrations import AppStatus, MigrationProject, show_migrations
 @database_option
 def command(apps: tuple[str, ...], database: str) -> list[AppStatus]:
     """List the migrations of every app (or of APPS) and whether each is applied."""
+    from covet.migrations import show_migrations
 
     async def work(project: MigrationProject) -> list[AppStatus]:
         for label in apps:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from covet.cli.commands._database import database_option, run_on_project
-from covet.migrations import MigrationProject, sql_migrate
+
+if TYPE_CHECKING:
+    from covet.migrations import MigrationProject
 
 
 @click.command("sqlmigrate")
@@ -15,6 +19,7 @@ from covet.migrations import MigrationProject, sql_migrate
 @database_option
 def command(app: str, revision: str, backwards: bool, database: str) -> str:
     """Print the SQL of APP's migration REVISION (an id or its first digits) for the project's database."""
+    from covet.migrations import sql_migrate
 
     async def work(project: MigrationProject) -> str:
         return sql_migrate(project, app, revision, backwards=backwards)
