@@ -73,6 +73,7 @@ class CovetApp:
         self.on_shutdown: list[Hook] = list(on_shutdown)
         self._get_response: GetResponse = build_middleware_chain(self._dispatch, middleware, self._convert_exceptions)
         self._asgi: ASGIApp = wrap_asgi_middleware(self._handle_scope, asgi_middleware)
+        self._has_asgi_middleware = self._asgi != self._handle_scope
 
     # -- configuration ----------------------------------------------------------------------------------------
 
@@ -96,7 +97,12 @@ class CovetApp:
     # -- ASGI --------------------------------------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._asgi(scope, receive, send)
+        if self._has_asgi_middleware:
+            await self._asgi(scope, receive, send)
+        elif scope["type"] == "http":  # the hot path, one coroutine frame shorter
+            await self._handle_http(scope, receive, send)
+        else:
+            await self._handle_scope(scope, receive, send)
 
     async def _handle_scope(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -138,38 +144,41 @@ class CovetApp:
     # -- inside the middleware chain ------------------------------------------------------------------------------
 
     async def _dispatch(self, request: Request) -> Response:
-        """The innermost layer: run the matched view, or answer 405/OPTIONS/redirect/404 (errors propagate to
-        ``_convert_exceptions``)."""
-        scope = request.scope
-        match: RouteMatch = scope[SCOPE_MATCH]
-        status = match.status
-        if status is MatchStatus.FOUND:
-            route: Route = match.route  # type: ignore[assignment]
-            if route.kind == "static":
-                return Response(route.body, 200, dict(route.headers), media_type=route.content_type)
-            if route.is_async:
-                result = await route.endpoint(request, **match.params)  # type: ignore[misc]
-            else:
-                call = functools.partial(route.endpoint, request, **match.params)  # type: ignore[arg-type,misc]
-                result = await anyio.to_thread.run_sync(call)
-                if hasattr(result, "__await__"):  # a sync wrapper around an async view
-                    result = await result
-            response = to_response(result, route.endpoint)
-            finalize = getattr(response, "finalize", None)
-            if finalize is not None:  # a body produced asynchronously (TemplateResponse): inside the chain, so
-                await finalize()  # its errors reach the error pages and middleware sees the final body
-            return response
-        if status is MatchStatus.METHOD_NOT_ALLOWED:
-            if scope["method"] == "OPTIONS":
-                return Response(None, 204, {"allow": match.allow_header})
-            raise MethodNotAllowed(headers={"allow": match.allow_header})
-        if status is MatchStatus.REDIRECT:
-            query = scope.get("query_string", b"")
-            location = (scope.get("root_path") or "") + (match.redirect_to or "/")
-            if query:
-                location += "?" + query.decode("latin-1")
-            return RedirectResponse(location, status_code=301)
-        raise RouteNotFound()
+        """The innermost layer: run the matched view, or answer 405/OPTIONS/redirect/404; errors become responses
+        here (one frame less than wrapping it)."""
+        try:
+            scope = request.scope
+            match: RouteMatch = scope[SCOPE_MATCH]
+            status = match.status
+            if status is MatchStatus.FOUND:
+                route: Route = match.route  # type: ignore[assignment]
+                if route.kind == "static":
+                    return Response(route.body, 200, dict(route.headers), media_type=route.content_type)
+                if route.is_async:
+                    result = await route.endpoint(request, **match.params)  # type: ignore[misc]
+                else:
+                    call = functools.partial(route.endpoint, request, **match.params)  # type: ignore[arg-type,misc]
+                    result = await anyio.to_thread.run_sync(call)
+                    if hasattr(result, "__await__"):  # a sync wrapper around an async view
+                        result = await result
+                response = to_response(result, route.endpoint)
+                finalize = getattr(response, "finalize", None)
+                if finalize is not None:  # a body produced asynchronously (TemplateResponse): inside the chain, so
+                    await finalize()  # its errors reach the error pages and middleware sees the final body
+                return response
+            if status is MatchStatus.METHOD_NOT_ALLOWED:
+                if scope["method"] == "OPTIONS":
+                    return Response(None, 204, {"allow": match.allow_header})
+                raise MethodNotAllowed(headers={"allow": match.allow_header})
+            if status is MatchStatus.REDIRECT:
+                query = scope.get("query_string", b"")
+                location = (scope.get("root_path") or "") + (match.redirect_to or "/")
+                if query:
+                    location += "?" + query.decode("latin-1")
+                return RedirectResponse(location, status_code=301)
+            raise RouteNotFound()
+        except Exception as exc:
+            return await self.response_for_exception(request, exc)
 
     def _convert_exceptions(self, get_response: GetResponse) -> GetResponse:
         async def convert_exceptions(request: Request) -> Response:

@@ -34,9 +34,10 @@ def build_middleware_chain(
     convert_exceptions: Callable[[GetResponse], GetResponse],
 ) -> GetResponse:
     """``middleware`` (outermost first) around ``handler``; each layer is wrapped by ``convert_exceptions`` so an
-    error inside any layer becomes a response the layers outside it still see (as in Django)."""
+    error inside any layer becomes a response the layers outside it still see (as in Django). ``handler`` must
+    turn its own exceptions into responses."""
     factories = [_resolve(entry, "MIDDLEWARE") for entry in middleware]
-    get_response = convert_exceptions(handler)
+    get_response = handler
     for factory in reversed(factories):
         layer = factory(get_response)
         if layer is None or not is_async_callable(layer):

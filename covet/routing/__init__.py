@@ -6,7 +6,7 @@ from covet.routing.includes import Include, include
 from covet.routing.match import MatchStatus, RouteMatch
 from covet.routing.route import Route
 from covet.routing.router import Router
-from covet.routing.urlconf import get_root_router, reverse, router_from_urlconf, set_root_router
+from covet.routing.urlconf import current_root_router, get_root_router, reverse, router_from_urlconf, set_root_router
 
 __all__ = [
     "Converter",
@@ -16,6 +16,7 @@ __all__ = [
     "Route",
     "RouteMatch",
     "Router",
+    "current_root_router",
     "get_converter",
     "get_root_router",
     "include",

@@ -25,6 +25,11 @@ def set_root_router(router: Router | None) -> None:
     _root_router = router
 
 
+def current_root_router() -> Router | None:
+    """The registered root router, or ``None``; never loads settings (for test isolation helpers)."""
+    return _root_router
+
+
 def get_root_router() -> Router:
     """The registered root router, else one built from ``settings.ROOT_URLCONF``."""
     global _root_router

@@ -7,6 +7,7 @@ from conftest import asgi_client
 
 from covet.core import CovetApp
 from covet.exceptions import ImproperlyConfigured
+from covet.http import Response
 from covet.routing import Router
 
 
@@ -131,3 +132,39 @@ async def test_middleware_sees_the_matched_route_before_the_view() -> None:
         assert (await client.get("/posts/3")).json() == {"id": 3}
         assert (await client.get("/missing")).status_code == 404
     assert seen == [("post", {"id": 3}), (None, {})]
+
+
+class DeferredResponse(Response):
+    """A response whose body is produced asynchronously by finalize() (as TemplateResponse does)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        super().__init__(b"", media_type="text/plain")
+        self.fail = fail
+
+    async def finalize(self) -> None:
+        if self.fail:
+            raise RuntimeError("render failed")
+        self.body = b"rendered"
+        self.headers["content-length"] = str(len(self.body))
+
+
+async def test_finalize_runs_inside_the_chain() -> None:
+    bodies: list[bytes] = []
+
+    def body_spy(get_response):
+        async def middleware(request):
+            response = await get_response(request)
+            bodies.append(response.body)
+            return response
+
+        return middleware
+
+    router = Router()
+    router.add_route("/deferred", lambda request: DeferredResponse())
+    router.add_route("/deferred-error", lambda request: DeferredResponse(fail=True))
+    app = CovetApp(router, middleware=[body_spy])
+    async with asgi_client(app) as client:
+        assert (await client.get("/deferred")).text == "rendered"
+        assert (await client.get("/deferred-error")).status_code == 500
+    assert bodies[0] == b"rendered"
+    assert bodies[1].startswith(b"Internal Server Error (request id: ")

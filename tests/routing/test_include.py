@@ -129,3 +129,17 @@ def test_prefix_with_parameters_reaches_the_views() -> None:
     with pytest.raises(ImproperlyConfigured, match="uses the parameter name 'id' twice"):
         root.include(clashing, prefix="/a/{id}")
     assert len(root.routes) == 2
+
+
+def test_current_root_router_never_loads_settings() -> None:
+    from covet.routing import current_root_router
+
+    set_root_router(None)
+    assert current_root_router() is None
+    router = make_blog()
+    set_root_router(router)
+    try:
+        assert current_root_router() is router
+        assert reverse("blog-post", id=2) == "/2"
+    finally:
+        set_root_router(None)
