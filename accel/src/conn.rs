@@ -26,6 +26,11 @@ pub(crate) struct ConnState {
     head_started_ms: AtomicU64,
     last_activity_ms: AtomicU64,
     http2: AtomicBool,
+    /// The head being read named both Content-Length and Transfer-Encoding
+    /// (hyper silently drops one; we refuse the request instead).
+    framing_conflict: AtomicBool,
+    /// The next response answers an HTTP/1.0 request: write `HTTP/1.1` in its status line.
+    upgrade_status_line: AtomicBool,
 }
 
 impl ConnState {
@@ -37,6 +42,8 @@ impl ConnState {
             head_started_ms: AtomicU64::new(0),
             last_activity_ms: AtomicU64::new(0),
             http2: AtomicBool::new(false),
+            framing_conflict: AtomicBool::new(false),
+            upgrade_status_line: AtomicBool::new(false),
         })
     }
 
@@ -53,6 +60,17 @@ impl ConnState {
         self.in_flight.fetch_add(1, Ordering::AcqRel);
         self.head_started.store(false, Ordering::Release);
         InFlight(self.clone())
+    }
+
+    /// Take the "both Content-Length and Transfer-Encoding" flag of the head just parsed.
+    pub(crate) fn take_framing_conflict(&self) -> bool {
+        self.framing_conflict.swap(false, Ordering::AcqRel)
+    }
+
+    /// Answer the current HTTP/1.0 request with an `HTTP/1.1` status line (RFC 9110 §6.2:
+    /// a server sends its own highest version; hyper would downgrade it).
+    pub(crate) fn upgrade_next_status_line(&self) {
+        self.upgrade_status_line.store(true, Ordering::Release);
     }
 
     /// Whether the connection speaks HTTP/2 (ALPN or prior-knowledge preface).
@@ -187,6 +205,11 @@ impl<I: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<I> {
                         this.http1 = false;
                         this.state.http2.store(true, Ordering::Release);
                     }
+                    if this.http1 && this.state.in_flight() == 0 {
+                        if has_framing_conflict(&buf.filled()[before..]) {
+                            this.state.framing_conflict.store(true, Ordering::Release);
+                        }
+                    }
                     let now = this.state.now_ms();
                     this.state.last_activity_ms.store(now, Ordering::Release);
                     if this.http1
@@ -231,9 +254,49 @@ impl<I: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<I> {
     }
 }
 
+/// Whether the first head in `data` names both Content-Length and Transfer-Encoding.
+pub(crate) fn has_framing_conflict(data: &[u8]) -> bool {
+    let head = match data.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(end) => &data[..end + 2],
+        None => data,
+    };
+    let mut content_length = false;
+    let mut transfer_encoding = false;
+    for (i, _) in head.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+        let line = &head[i + 1..];
+        let starts = |name: &[u8]| line.len() >= name.len() && line[..name.len()].eq_ignore_ascii_case(name);
+        content_length |= starts(b"content-length:");
+        transfer_encoding |= starts(b"transfer-encoding:");
+    }
+    content_length && transfer_encoding
+}
+
+const STATUS_10: &[u8] = b"HTTP/1.0 ";
+
+impl<I: AsyncWrite + Unpin> TimedIo<I> {
+    /// Write `buf` with its `HTTP/1.0 ` status-line prefix replaced, if this write starts a
+    /// response to an HTTP/1.0 request.
+    fn poll_write_status(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Option<Poll<io::Result<usize>>> {
+        if !buf.starts_with(STATUS_10) || !self.state.upgrade_status_line.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        let mut patched = buf.to_vec();
+        patched[7] = b'1';
+        let result = Pin::new(&mut self.inner).poll_write(cx, &patched);
+        if let Poll::Pending | Poll::Ready(Err(_)) = result {
+            self.state.upgrade_status_line.store(true, Ordering::Release);
+        }
+        Some(result)
+    }
+}
+
 impl<I: AsyncWrite + Unpin> AsyncWrite for TimedIo<I> {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+        let this = self.get_mut();
+        if let Some(result) = this.poll_write_status(cx, buf) {
+            return result;
+        }
+        Pin::new(&mut this.inner).poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -241,7 +304,13 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for TimedIo<I> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        if let Some(first) = bufs.iter().find(|b| !b.is_empty()) {
+            if let Some(result) = this.poll_write_status(cx, first) {
+                return result;
+            }
+        }
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -254,5 +323,21 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for TimedIo<I> {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framing_conflict_is_seen_in_either_order_and_any_case() {
+        assert!(has_framing_conflict(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assert!(has_framing_conflict(b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nCONTENT-LENGTH: 3\r\n\r\n"));
+        assert!(!has_framing_conflict(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"));
+        assert!(!has_framing_conflict(b"POST / HTTP/1.1\r\nX-Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        // A second pipelined request does not taint the first.
+        let pipelined = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx";
+        assert!(!has_framing_conflict(pipelined));
     }
 }

@@ -46,6 +46,9 @@ pub(crate) struct Inner {
     start: Option<(StatusCode, HeaderMap)>,
     stream: Option<BodySender>,
     finished: bool,
+    /// Starts reading the body on the first `receive()` (requests with
+    /// `Expect: 100-continue`, so `100 Continue` is sent only if the app reads).
+    pub deferred_pump: Option<Box<dyn FnOnce() + std::marker::Send>>,
     /// Status actually sent, for the access log.
     pub status: u16,
     pub bytes_sent: u64,
@@ -73,6 +76,7 @@ impl RequestState {
                 start: None,
                 stream: None,
                 finished: false,
+                deferred_pump: None,
                 status: 0,
                 bytes_sent: 0,
             }),
@@ -93,6 +97,11 @@ impl RequestState {
         if inner.receive_waiter.is_some() {
             self.queue.push(LoopEvent::ReceiveReady(self.clone()));
         }
+    }
+
+    /// Defer body reading until the application first calls `receive()`.
+    pub(crate) fn defer_pump(&self, start: impl FnOnce() + std::marker::Send + 'static) {
+        self.lock().deferred_pump = Some(Box::new(start));
     }
 
     /// Add body bytes read by the pump.
@@ -273,6 +282,9 @@ fn disconnect_message(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 impl Receive {
     fn __call__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let mut inner = self.state.lock();
+        if let Some(start) = inner.deferred_pump.take() {
+            start();
+        }
         if let Some(message) = next_message(py, &mut inner, &self.state.pump)? {
             return Ok(Py::new(py, Ready::new(message.into_any().unbind()))?.into_any());
         }

@@ -72,6 +72,13 @@ pub(crate) async fn handle(
 ) -> Result<Response<ResponseBody>, Infallible> {
     let in_flight = conn.enter();
     ctx.count_request();
+    if conn.take_framing_conflict() && req.headers().contains_key(http::header::TRANSFER_ENCODING) {
+        let response = plain_response(StatusCode::BAD_REQUEST, "Content-Length together with Transfer-Encoding", true);
+        return Ok(local(response, in_flight, None));
+    }
+    if req.version() == Version::HTTP_10 {
+        conn.upgrade_next_status_line();
+    }
     let log = ctx.access_log.then(|| LogEntry {
         client: peer.client,
         method: req.method().clone(),
@@ -132,6 +139,9 @@ async fn respond(
     }
 
     let (parts, mut body) = req.into_parts();
+    let parts_expect_continue = |headers: &http::HeaderMap| {
+        headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+    };
     let (responder, response_rx) = oneshot::channel();
     let state = RequestState::new(ctx.queue.clone(), responder);
 
@@ -139,12 +149,24 @@ async fn respond(
     // size) before the app runs and arrive with the request in one wake-up.
     let mut total: u64 = 0;
     let mut complete = hyper::body::Body::is_end_stream(&body);
-    while !complete && total < ctx.limits.prefetch_body as u64 {
-        match timeout(ctx.limits.body_timeout, body.frame()).await {
-            Err(_) => return local(plain_response(StatusCode::REQUEST_TIMEOUT, "Request body timeout", true), in_flight, log),
-            Ok(None) => complete = true,
-            Ok(Some(Err(_))) => return local(plain_response(StatusCode::BAD_REQUEST, "Invalid request body", true), in_flight, log),
-            Ok(Some(Ok(frame))) => {
+    let expects_continue = parts_expect_continue(&parts.headers);
+    // Only what is already there (or arrives while hyper's connection task runs
+    // once more) is taken: a slow body is streamed, so the app sees it and its
+    // disconnects as they happen.
+    let mut yielded = false;
+    while !complete && !expects_continue && total < ctx.limits.prefetch_body as u64 {
+        let Some(next) = futures_util::FutureExt::now_or_never(body.frame()) else {
+            if yielded {
+                break;
+            }
+            yielded = true;
+            tokio::task::yield_now().await;
+            continue;
+        };
+        match next {
+            None => complete = true,
+            Some(Err(_)) => return local(plain_response(StatusCode::BAD_REQUEST, "Invalid request body", true), in_flight, log),
+            Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data() {
                     total += data.len() as u64;
                     if total > ctx.limits.max_body_size {
@@ -157,6 +179,11 @@ async fn respond(
     }
     if complete {
         state.push_body(Bytes::new(), true);
+    } else if expects_continue {
+        let (runtime, pump_state, pump_ctx) = (ctx.runtime.clone(), state.clone(), ctx.clone());
+        state.defer_pump(move || {
+            runtime.spawn(pump_body(body, pump_state, pump_ctx, 0));
+        });
     } else {
         ctx.runtime.spawn(pump_body(body, state.clone(), ctx.clone(), total));
     }

@@ -62,8 +62,7 @@ impl ServeContext {
             .keep_alive(true)
             .half_close(false)
             .max_buf_size(limits.max_header_size.max(8192) + 1024)
-            .header_read_timeout(None)
-            .pipeline_flush(true);
+            .header_read_timeout(None);
         builder
             .http2()
             .max_concurrent_streams(Some(256))
