@@ -192,3 +192,55 @@ async def test_dbshell_runs_the_client_and_explains_a_missing_one(project: Proje
     empty_path.mkdir()
     missing = project.covet("dbshell", expect=1, env={"PATH": str(empty_path)})
     assert f"The {client} client is not on PATH" in missing.stderr
+
+
+async def run_sql(url: str, *statements: str) -> list[tuple[object, ...]]:
+    """Run statements in one transaction; the rows of the last one."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            rows: list[tuple[object, ...]] = []
+            for statement in statements:
+                result = await connection.execute(sa.text(statement))
+                rows = [tuple(row) for row in result] if result.returns_rows else []
+            return rows
+    finally:
+        await engine.dispose()
+
+
+async def test_dumpdata_and_loaddata_through_the_cli(project: Project) -> None:
+    import json
+
+    project.covet("makemigrations")
+    project.covet("migrate")
+    await run_sql(
+        project.database_url,
+        "INSERT INTO authors_author (id, name) VALUES (1, 'Ada'), (2, 'Grace')",
+        "INSERT INTO books_book (id, title, author_id) VALUES (10, 'Notes', 1), (11, 'COBOL', 2)",
+    )
+    dumped = project.covet("dumpdata", "-o", "all.json", "--indent", "4")
+    assert "Dumped 4 objects to all.json" in dumped.stderr
+    text = (project.root / "all.json").read_text()
+    assert '\n    {\n        "model": "authors.author"' in text
+    assert json.loads(project.covet("dumpdata", "books.Book").stdout) == [
+        {"model": "books.book", "pk": 10, "fields": {"title": "Notes", "author": 1}},
+        {"model": "books.book", "pk": 11, "fields": {"title": "COBOL", "author": 2}},
+    ]
+
+    await run_sql(project.database_url, "DELETE FROM books_book", "DELETE FROM authors_author")
+    (project.root / "broken.json").write_text(text.replace('"Notes"', '"Notes",,'))
+    broken = project.covet("loaddata", "broken.json", expect=1)
+    assert "broken.json is not valid JSON" in broken.stderr
+    assert await run_sql(project.database_url, "SELECT count(*) FROM authors_author") == [(0,)]
+
+    loaded = project.covet("loaddata", "all.json")
+    assert "Installed 4 objects from all.json" in loaded.stdout
+    rows = await run_sql(
+        project.database_url,
+        "SELECT b.id, b.title, a.name FROM books_book b JOIN authors_author a ON a.id = b.author_id ORDER BY b.id",
+    )
+    assert rows == [(10, "Notes", "Ada"), (11, "COBOL", "Grace")]
+    unknown = project.covet("dumpdata", "books.Nope", expect=1)
+    assert "Unknown model 'books.Nope'. Models of the installed apps: authors.author, books.book." in unknown.stderr
