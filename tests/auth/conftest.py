@@ -11,7 +11,7 @@ import pytest
 from covet.conf import settings
 
 _TESTS = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(_TESTS / "cache"))  # redis_service helpers
+sys.path.insert(0, str(_TESTS / "cache"))  # live_services helpers (Redis, PostgreSQL)
 sys.path.insert(0, str(_TESTS / "middleware"))  # requests_in_memory helpers
 
 

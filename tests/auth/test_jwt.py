@@ -10,7 +10,7 @@ import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 
 from covet.auth import jwt
 from covet.cache import caches

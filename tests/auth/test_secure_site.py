@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import jwt as pyjwt
 import pytest
 import secure_site
-from redis_service import unique_prefix
+from live_services import unique_prefix
 from secure_site import PASSWORD, build_app, site_settings
 
 from covet.cache import caches

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 
 import pytest
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 from requests_in_memory import make_request
 
 from covet.auth.sessions import Session, SessionMiddleware

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 from secure_site import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 
 from covet.cache.base import BaseCache
 from covet.cache.locmem import LocMemCache

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 
 from covet.auth.sessions import Session
 from covet.cache import cache_page, caches

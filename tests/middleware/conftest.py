@@ -10,7 +10,7 @@ import pytest
 
 from covet.conf import settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # redis_service helpers
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cache"))  # live_services helpers (Redis, PostgreSQL)
 
 
 if not settings.is_configured:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import orjson
 import pytest
-from redis_service import require_redis, unique_prefix
+from live_services import require_redis, unique_prefix
 from requests_in_memory import make_request, ok_view, run
 
 from covet.cache import caches

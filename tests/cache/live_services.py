@@ -1,4 +1,4 @@
-"""The real Redis on 127.0.0.1:6379 for tests: required when CI=true, else skipped with a reason when absent.
+"""The real Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432) for tests: required when CI=true, else skipped.
 
 Shared by tests/cache, tests/middleware and tests/auth (their conftests put this directory on sys.path).
 """
@@ -14,7 +14,7 @@ import pytest
 REDIS_URL = os.environ.get("COVET_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def redis_is_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
+def service_is_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5):
             return True
@@ -24,7 +24,7 @@ def redis_is_up(host: str = "127.0.0.1", port: int = 6379) -> bool:
 
 def require_redis() -> str:
     """The Redis URL to use; fails under CI and skips elsewhere when Redis is not running."""
-    if not redis_is_up():
+    if not service_is_up():
         if os.environ.get("CI") == "true":
             pytest.fail("Redis is required when CI=true but nothing answers on 127.0.0.1:6379.")
         pytest.skip("Redis is not running on 127.0.0.1:6379 (start it, or set CI=true to make this a failure).")
@@ -34,3 +34,15 @@ def require_redis() -> str:
 def unique_prefix(label: str = "covet-test") -> str:
     """A key prefix no other test (or process) uses, so tests never see each other's keys."""
     return f"{label}-{uuid.uuid4().hex[:12]}"
+
+
+POSTGRES_URL = os.environ.get("COVET_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def require_postgres() -> str:
+    """The PostgreSQL URL to use; fails under CI and skips elsewhere when PostgreSQL is not running."""
+    if not service_is_up("127.0.0.1", 5432):
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is required when CI=true but nothing answers on 127.0.0.1:5432.")
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (start it, or set CI=true to make this a failure).")
+    return POSTGRES_URL

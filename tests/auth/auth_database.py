@@ -1,0 +1,60 @@
+"""A fresh database with covet.auth's real migration applied: a SQLite file, or a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+import covet.auth
+from covet.conf import settings
+from covet.migrations import MigrationApp, MigrationProject, migrate
+from covet.orm import close_all, get_engine
+from covet.orm.registry import metadata
+
+AUTH_DIR = Path(covet.auth.__file__).resolve().parent
+
+
+@asynccontextmanager
+async def postgres_database(server_url: str) -> AsyncIterator[str]:
+    name = f"covet_auth_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        async with admin.connect() as conn:
+            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
+
+
+@asynccontextmanager
+async def migrated(url: str) -> AsyncIterator[None]:
+    """Settings pointing at ``url``, with the auth migrations applied; engines closed afterwards."""
+    with settings.override(DATABASES={"default": {"URL": url}}):
+        await close_all()
+        from covet.auth import models
+
+        owners = {model._meta.db_table: "auth" for model in vars(models).values()
+                  if isinstance(model, type) and issubclass(model, models.Model) and hasattr(model, "_meta")}  # fmt: skip
+        project = MigrationProject(
+            apps=[MigrationApp.for_package_dir("auth", AUTH_DIR)],
+            metadata=metadata,
+            engine=get_engine("default"),
+            table_owners=owners,
+        )
+        await migrate(project)
+        try:
+            yield
+        finally:
+            await close_all()
+
+
+async def table_names() -> set[str]:
+    async with get_engine("default").connect() as conn:
+        return set(await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names()))
