@@ -38,10 +38,9 @@ async def migrated(url: str) -> AsyncIterator[None]:
     """Settings pointing at ``url``, with the auth migrations applied; engines closed afterwards."""
     with settings.override(DATABASES={"default": {"URL": url}}):
         await close_all()
-        from covet.auth import models
+        from covet.auth.models import Group, Permission, StoredSession, User
 
-        owners = {model._meta.db_table: "auth" for model in vars(models).values()
-                  if isinstance(model, type) and issubclass(model, models.Model) and hasattr(model, "_meta")}  # fmt: skip
+        owners = {model._meta.db_table: "auth" for model in (Group, Permission, StoredSession, User)}
         project = MigrationProject(
             apps=[MigrationApp.for_package_dir("auth", AUTH_DIR)],
             metadata=metadata,
