@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import importlib
+import os
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -95,13 +97,19 @@ class LazySettings:
     """The project's settings; loaded from the settings module the first time a value is read."""
 
     _wrapped: Settings | None
+    _lock: threading.Lock
 
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)
+        object.__setattr__(self, "_lock", threading.Lock())
 
     def _setup(self) -> Settings:
-        import os
+        with self._lock:  # threads reading a first setting at once load the module once
+            if self._wrapped is not None:
+                return self._wrapped
+            return self._load()
 
+    def _load(self) -> Settings:
         location = find_project()
         if location is None:
             raise ImproperlyConfigured(

@@ -291,3 +291,24 @@ def test_every_contract_setting_has_a_default():
         "LOGGING",
     ]
     assert [name for name in contract if not hasattr(global_settings, name)] == []
+
+
+def test_threads_reading_first_share_one_load(make_project, monkeypatch):
+    import threading
+
+    project = make_project("TIME_ZONE = 'Asia/Tokyo'\n")
+    monkeypatch.chdir(project.root)
+    settings = LazySettings()
+    barrier = threading.Barrier(8)
+    seen = []
+
+    def read() -> None:
+        barrier.wait()
+        seen.append((settings.TIME_ZONE, id(settings._wrapped)))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and len(set(seen)) == 1
