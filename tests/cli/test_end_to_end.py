@@ -7,6 +7,7 @@ import importlib.util
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,8 +62,10 @@ def test_generated_project_test_suite_passes(generated_project: Path, covet_subp
 
 
 @contextlib.contextmanager
-def running_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -> Iterator[httpx.Client]:
-    """Start `covet runserver` as a child process, yield a client for it, then stop it with SIGINT (clean exit)."""
+def running_server(
+    argv: list[str], cwd: Path, env: dict[str, str], port: int, log_line: str = "Serving "
+) -> Iterator[httpx.Client]:
+    """Start a server as a child process, yield a client for it, then stop it with SIGINT (clean exit)."""
     if importlib.util.find_spec("covet.server.dev") is None:
         pytest.skip("covet.server.dev is not importable yet (dev server layer missing)")
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -78,7 +81,7 @@ def running_server(argv: list[str], cwd: Path, env: dict[str, str], port: int) -
             process.kill()
             _, stderr = process.communicate()
     assert process.returncode == 0, stderr
-    assert "Serving " in stderr
+    assert log_line in stderr
 
 
 def test_runserver_serves_the_generated_project(generated_project: Path, covet_subprocess) -> None:
@@ -113,3 +116,12 @@ def test_runserver_reloads_changed_code(generated_project: Path, covet_subproces
             except httpx.TransportError:  # between the old process and the new one
                 continue
         assert body == {"status": "reloaded"}
+
+
+def test_generated_project_runs_under_uvicorn(generated_project: Path, covet_subprocess) -> None:
+    pytest.importorskip("uvicorn")
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "e2esite.asgi:application", "--port", str(port), "--lifespan", "on"]
+    with running_server(argv, generated_project, covet_subprocess.env, port, "Application startup complete") as client:
+        assert "e2esite is up and running" in client.get("/").text
+        assert client.get("/blog/api/posts/1").json()["title"] == "Hello, Covet"
