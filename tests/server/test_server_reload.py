@@ -71,6 +71,7 @@ def test_python_change_restarts_the_child_on_the_same_port(
 def test_ignored_paths_and_suffixes_do_not_restart_but_templates_do(
     dev_server: Callable[..., DevServerProcess], tmp_path: Path
 ) -> None:
+    (tmp_path / "templates").mkdir()
     server, port = _start(dev_server, tmp_path)
     mark = len(server.lines)
     for ignored in (".venv/lib/site.py", "__pycache__/reloadme.py", "notes.txt", "data.json"):
@@ -80,7 +81,6 @@ def test_ignored_paths_and_suffixes_do_not_restart_but_templates_do(
     time.sleep(2.0)
     assert not any("Detected change" in line for line in server.lines[mark:]), server.output()
     assert _listening_count(server) == 1
-    (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "page.html").write_text("<p>hi</p>")
     server.wait_for(r"Detected change in templates/page\.html", after=mark)
     _wait_for_restart(server, port, mark)
