@@ -150,11 +150,9 @@ class Router:
         """
         if not path.startswith("/"):  # "OPTIONS *" and anything else that is not an origin-form path
             return NOT_FOUND
-        route, values, allowed = self._http.lookup(method, path)
+        route, params, allowed = self._http.lookup(method, path)
         if route is not None:
-            if not values:
-                return RouteMatch(MatchStatus.FOUND, route)
-            return RouteMatch(MatchStatus.FOUND, route, dict(zip(route.template.param_names, values, strict=True)))
+            return RouteMatch(MatchStatus.FOUND, route, params or {})  # the shared empty dict is never handed out
         if allowed:
             return RouteMatch(MatchStatus.METHOD_NOT_ALLOWED, allowed_methods=allowed)
         if append_slash and method in _REDIRECTABLE and not path.endswith("/"):
@@ -166,10 +164,12 @@ class Router:
 
     def match_websocket(self, path: str) -> RouteMatch:
         """Find the WebSocket route for ``path`` (``FOUND`` or ``NOT_FOUND``)."""
-        route, values, _ = self._websocket.lookup(WEBSOCKET_KEY, path) if path.startswith("/") else (None, [], ())
+        if not path.startswith("/"):
+            return NOT_FOUND
+        route, params, _ = self._websocket.lookup(WEBSOCKET_KEY, path)
         if route is None:
             return NOT_FOUND
-        return RouteMatch(MatchStatus.FOUND, route, dict(zip(route.template.param_names, values, strict=True)))
+        return RouteMatch(MatchStatus.FOUND, route, params or {})
 
     def reverse(self, name: str, /, **params: Any) -> str:
         """The path of the route called ``name`` with ``params`` filled in; ``NoReverseMatch`` otherwise."""

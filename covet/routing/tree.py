@@ -49,7 +49,9 @@ class Node:
         self.leaf: Leaf | None = None
 
 
-_Found = tuple[Route, list[Any]]
+_Found = tuple[Route, dict[str, Any]]
+_NO_PARAMS: dict[str, Any] = {}
+# (zip needs no strict check below: a leaf is reached through exactly as many parameter nodes as its templates have)
 
 
 class RouteTable:
@@ -125,12 +127,12 @@ class RouteTable:
         node.params.append((segment.converter, child))
         return child
 
-    def lookup(self, method: str, path: str) -> tuple[Route | None, list[Any], tuple[str, ...]]:
+    def lookup(self, method: str, path: str) -> tuple[Route | None, dict[str, Any], tuple[str, ...]]:
         """Match ``path`` (as sent, percent-encoded) for ``method``.
 
-        Returns ``(route, values, ())`` on a full match (``values`` in template order), ``(None, [], allowed)``
-        when only the path matched (``allowed``: every method some route answers for it, sorted), or
-        ``(None, [], ())``.
+        Returns ``(route, params, ())`` on a full match (``params``: the converted values by name; when empty,
+        a shared dict not to mutate), ``(None, {}, allowed)`` when only the path matched (``allowed``: every
+        method some route answers for it, sorted), or ``(None, {}, ())``.
         """
         encoded = "%" in path
         if not encoded:
@@ -138,9 +140,9 @@ class RouteTable:
             if leaf is not None:
                 route = leaf.by_method.get(method)
                 if route is not None:
-                    return route, [], ()
+                    return route, _NO_PARAMS, ()
                 if not self.has_params:  # no parameter route could match this method instead
-                    return None, [], leaf.allowed
+                    return None, _NO_PARAMS, leaf.allowed
         segments = path[1:].split("/")
         if encoded:
             segments = [unquote(segment) if "%" in segment else segment for segment in segments]
@@ -149,8 +151,8 @@ class RouteTable:
         if found is not None:
             return found[0], found[1], ()
         if len(partial) == 1:
-            return None, [], partial[0].allowed
-        return None, [], tuple(sorted({method for leaf in partial for method in leaf.allowed}))
+            return None, _NO_PARAMS, partial[0].allowed
+        return None, _NO_PARAMS, tuple(sorted({method for leaf in partial for method in leaf.allowed}))
 
 
 def _walk(
@@ -171,7 +173,7 @@ def _walk(
             return None
         route = leaf.by_method.get(method)
         if route is not None:
-            return route, list(values)
+            return route, dict(zip(route.template.param_names, values, strict=False)) if values else _NO_PARAMS
         partial.append(leaf)
         return None
     segment = segments[index]
@@ -201,6 +203,6 @@ def _walk(
                 continue
             route = leaf.by_method.get(method)
             if route is not None:
-                return route, [*values, value]
+                return route, dict(zip(route.template.param_names, [*values, value], strict=False))
             partial.append(leaf)
     return None
