@@ -18,7 +18,6 @@ EXPECTED_FILES = {
     "mysite/__init__.py",
     "mysite/asgi.py",
     "mysite/settings.py",
-    "mysite/templating.py",
     "mysite/urls.py",
     "mysite/views.py",
     "blog/__init__.py",
@@ -50,7 +49,7 @@ def test_new_renders_the_project(runner, isolated):
     assert re.search(r'os.environ.get\("SECRET_KEY"\) or \("covet-insecure-[\w-]{40,}" if DEBUG else ""\)', settings)
     assert 'ROOT_URLCONF = "mysite.urls"' in settings
     assert 'include("blog.views", prefix="/blog")' in (root / "mysite/urls.py").read_text()
-    assert "from mysite.templating import render" in (root / "blog/views.py").read_text()
+    assert "from covet.templates import render" in (root / "blog/views.py").read_text()
     # The project's own jinja2 templates are copied, not rendered at generation time.
     assert "{% for post in posts %}" in (root / "blog/templates/blog/index.html").read_text()
     assert "{{ project_name }}" in (root / "templates/welcome.html").read_text()

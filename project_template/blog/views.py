@@ -2,8 +2,7 @@
 
 from covet.exceptions import Http404
 from covet.routing import Router
-
-from {{ project_name }}.templating import render
+from covet.templates import render
 
 router = Router()
 
