@@ -24,9 +24,9 @@ TEMPLATE_SUFFIX = ".jinja"
 SKIPPED = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
 
-def project_template_dir() -> Path:
+def project_template_dir(package_dir: Path | None = None) -> Path:
     """The project template: inside the installed package (wheel), else at the root of a source checkout."""
-    package_dir = Path(__file__).resolve().parent.parent
+    package_dir = package_dir or Path(__file__).resolve().parent.parent
     for candidate in (package_dir / "project_template", package_dir.parent / "project_template"):
         if candidate.is_dir():
             return candidate

@@ -128,3 +128,18 @@ def test_a_failed_render_leaves_nothing_behind(runner, isolated, monkeypatch, tm
     assert result.exit_code != 0
     assert "undefined_variable" in str(result.exception)
     assert list(isolated.iterdir()) == []
+
+
+def test_the_template_is_found_installed_or_in_a_checkout(tmp_path):
+    from covet.cli.errors import CommandError
+    from covet.cli.scaffold import project_template_dir
+
+    installed = tmp_path / "site-packages" / "covet"
+    (installed / "project_template").mkdir(parents=True)
+    assert project_template_dir(installed) == installed / "project_template"
+    checkout = tmp_path / "checkout"
+    (checkout / "covet").mkdir(parents=True)
+    (checkout / "project_template").mkdir()
+    assert project_template_dir(checkout / "covet") == checkout / "project_template"
+    with pytest.raises(CommandError, match="project template is missing"):
+        project_template_dir(tmp_path / "empty" / "covet")
