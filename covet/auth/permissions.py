@@ -1,7 +1,7 @@
 """The default permissions: ``view_``, ``add_``, ``change_`` and ``delete_<model>`` for every installed model.
 
 ``create_permissions()`` adds the missing ones (existing rows are left alone); run it after
-``covet migrate`` — the migrate command calls it when ``covet.auth`` is installed.
+``covet migrate`` (``await create_permissions()`` from ``covet shell -c``, or a deploy script).
 """
 
 from __future__ import annotations
