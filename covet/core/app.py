@@ -37,7 +37,7 @@ def routing_path(scope: Scope) -> str:
     raw_path = scope.get("raw_path")
     path = raw_path.decode("latin-1").partition("?")[0] if raw_path else quote(scope["path"], safe=_PATH_SAFE)
     root_path = scope.get("root_path")
-    if root_path and path.startswith(root_path):
+    if root_path and path.startswith(root_path) and path[len(root_path) : len(root_path) + 1] in ("", "/"):
         path = path[len(root_path) :] or "/"
     return path
 
