@@ -1,4 +1,4 @@
-"""Exception handlers (MRO, status codes, dotted paths), handler failures, and errors inside the middleware chain."""
+"""Exception handlers: MRO lookup, status codes, dotted paths, bad registrations, failing handlers, bad results."""
 
 from __future__ import annotations
 
