@@ -41,6 +41,13 @@ class Project:
         path.write_text(textwrap.dedent(source), encoding="utf-8")
         return path
 
+    def add_app(self, name: str, config_source: str | None = None) -> None:
+        """An app package ``name``; with ``config_source``, an apps.py (AppConfig already imported) holding it."""
+        self.write(f"{name.replace('.', '/')}/__init__.py", "")
+        if config_source is not None:
+            body = textwrap.dedent(config_source)
+            self.write(f"{name.replace('.', '/')}/apps.py", f"from covet.conf.apps import AppConfig\n\n{body}")
+
 
 @pytest.fixture
 def make_project(tmp_path: Path, isolated: None) -> Callable[..., Project]:

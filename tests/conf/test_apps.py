@@ -129,12 +129,9 @@ def test_an_import_error_inside_an_app_is_not_hidden(make_project, monkeypatch):
 
 def test_several_configs_need_a_default(make_project, monkeypatch):
     project = make_project()
-    project.write("twoconf/__init__.py", "")
-    project.write(
-        "twoconf/apps.py",
+    project.add_app(
+        "twoconf",
         """
-        from covet.conf.apps import AppConfig
-
         class FirstConfig(AppConfig):
             name = "twoconf"
 
@@ -152,12 +149,9 @@ def test_several_configs_need_a_default(make_project, monkeypatch):
 
 def test_populate_is_not_reentrant(make_project, monkeypatch):
     project = make_project()
-    project.write("reenter/__init__.py", "")
-    project.write(
-        "reenter/apps.py",
+    project.add_app(
+        "reenter",
         """
-        from covet.conf.apps import AppConfig
-
         class ReenterConfig(AppConfig):
             name = "reenter"
 
