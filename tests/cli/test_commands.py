@@ -166,3 +166,23 @@ def test_command_modules_may_expose_a_list_of_commands():
 
 def test_every_builtin_command_is_registered():
     assert {"new", "startapp", "runserver", "routes", "check", "shell", "version"} <= set(cli.commands)
+
+
+def test_route_rows_describe_static_and_websocket_routes():
+    from covet.cli.commands.routes import route_rows
+    from covet.routing import Router
+
+    router = Router()
+    router.static("/robots.txt", "User-agent: *\n", name="robots")
+
+    @router.websocket("/ws/chat", name="chat")
+    async def chat(websocket):
+        return None
+
+    rows = route_rows(router)
+    assert [(row.methods, row.path, row.name) for row in rows] == [
+        ("GET", "/robots.txt", "robots"),
+        ("WEBSOCKET", "/ws/chat", "chat"),
+    ]
+    assert rows[0].endpoint == "static body (14 bytes, text/plain; charset=utf-8)"
+    assert rows[1].endpoint.endswith("test_route_rows_describe_static_and_websocket_routes.<locals>.chat")
