@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from covet.orm.connections import get_engine
 from covet.orm.exceptions import FieldError
-from covet.orm.execution import execute_write
+from covet.orm.execution import execute_write, fetch_scalar
 from covet.orm.persistence import collect_values
 from covet.orm.transactions import atomic
 
@@ -59,13 +59,27 @@ async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_siz
                 if has_pk or ignore_conflicts:
                     await execute_write(db, statement, rows)
                     continue
-                statement = statement.returning(table.c[pk.column], sort_by_parameter_order=True)
-                result = await execute_write(db, statement, rows)
-                for (obj, _values), row in zip(batch, result.all(), strict=True):
-                    obj.__dict__[pk.attname] = row[0]
+                for (obj, _values), value in zip(batch, await _insert_returning_keys(db, dialect, table, pk, rows),
+                                                 strict=True):
+                    obj.__dict__[pk.attname] = value
     for obj in objs:
         obj.__dict__["_db"] = db
     return objs
+
+
+async def _insert_returning_keys(db: str, dialect: str, table: sa.Table, pk: Any, rows: list[dict[str, Any]]
+                                 ) -> list[Any]:
+    """INSERT rows and return their generated keys in order, in as few round trips as the backend allows."""
+    column = table.c[pk.column]
+    if dialect == "sqlite":
+        # SQLite gives no ordering guarantee for multi-row RETURNING, so SQLAlchemy would insert row by row.
+        # Inside our transaction we hold the write lock, and rowids of a table without AUTOINCREMENT are
+        # allocated as max(rowid) + 1, so one executemany yields the contiguous range ending at the new max.
+        await execute_write(db, table.insert(), rows)
+        last = await fetch_scalar(db, sa.select(sa.func.max(column)))
+        return list(range(last - len(rows) + 1, last + 1))
+    result = await execute_write(db, table.insert().returning(column, sort_by_parameter_order=True), rows)
+    return [row[0] for row in result.all()]
 
 
 async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db: str, *,

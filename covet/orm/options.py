@@ -141,7 +141,9 @@ class Options:
         if self._table is None:
             if self.abstract:
                 raise FieldError(f"{self.object_name} is abstract: it has no table. Query a concrete subclass.")
-            missing = ", ".join(sorted(self._unresolved)) or ", ".join(unresolved_references())
+            missing = ", ".join(
+                f"{name} -> {getattr(self._forward.get(name), 'to', '?')!r}" for name in sorted(self._unresolved)
+            ) or ", ".join(unresolved_references())
             raise FieldError(
                 f"The table of {self.label} isn't ready: its relations point to model(s) not defined yet ({missing}). "
                 f"Import the module defining them, or check the 'app_label.ModelName' spelling."

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if not settings.is_configured:
     settings.configure(SECRET_KEY="orm-tests-" + "x" * 40, INSTALLED_APPS=["orm_testapp"])
 
-from orm_testapp import models  # noqa: E402  (needs settings)
+from orm_testapp import models
 
 PG_HOST = os.environ.get("COVET_TEST_PG_HOST", "127.0.0.1")
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:5432/test"

@@ -97,7 +97,7 @@ async def test_unknown_field_and_lookup_messages() -> None:
         await author.save(update_fields=["nope"])
 
 
-async def test_wrong_types_raise_validation_error_before_sql(count_queries) -> None:  # noqa: ANN001
+async def test_wrong_types_raise_validation_error_before_sql(count_queries) -> None:
     with count_queries() as log:
         with pytest.raises(ValidationError) as info:
             await Author.objects.filter(age="not a number")

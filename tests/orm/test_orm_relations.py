@@ -109,7 +109,7 @@ async def test_self_reference_and_lazy_strings() -> None:
     assert Book._meta.get_field("author").remote_model is Author
 
 
-async def test_select_related_uses_one_query(shelf: dict[str, object], count_queries) -> None:  # noqa: ANN001
+async def test_select_related_uses_one_query(shelf: dict[str, object], count_queries) -> None:
     with count_queries() as log:
         books = await Book.objects.select_related("author", "publisher").order_by("title")
         names = [(b.title, b.author.name, b.publisher.name if b.publisher else None) for b in books]
@@ -119,7 +119,7 @@ async def test_select_related_uses_one_query(shelf: dict[str, object], count_que
         await Book.objects.select_related("tags")
 
 
-async def test_prefetch_related_query_counts(shelf: dict[str, object], count_queries) -> None:  # noqa: ANN001
+async def test_prefetch_related_query_counts(shelf: dict[str, object], count_queries) -> None:
     for index in range(10):
         author = await Author.objects.create(name=f"extra{index}")
         await Book.objects.create(title=f"E{index}", author=author)
@@ -141,7 +141,7 @@ async def test_prefetch_related_query_counts(shelf: dict[str, object], count_que
         await Author.objects.prefetch_related("nonsense")
 
 
-async def test_fetch_related_on_instance(shelf: dict[str, object], count_queries) -> None:  # noqa: ANN001
+async def test_fetch_related_on_instance(shelf: dict[str, object], count_queries) -> None:
     book = await Book.objects.get(title="B1")
     await book.fetch_related("author", "tags")
     with count_queries() as log:
