@@ -135,6 +135,10 @@ class Route:
             headers=self.headers,
         )
 
+    def __post_init__(self) -> None:
+        if self.endpoint is not None:
+            _check_signature(self.path, self.endpoint, self.template.param_names)
+
     def __repr__(self) -> str:
         methods = ",".join(sorted(self.methods)) or self.kind
         return f"<Route {methods} {self.path!r} name={self.name!r}>"
@@ -143,3 +147,20 @@ class Route:
 def _check_endpoint(path: str, endpoint: Any) -> None:
     if not callable(endpoint):
         raise ImproperlyConfigured(f"Route {path!r}: the endpoint {endpoint!r} is not callable.")
+
+
+def _check_signature(path: str, endpoint: Any, param_names: tuple[str, ...]) -> None:
+    """Refuse, at registration, an endpoint that could not be called as ``endpoint(request, **params)``."""
+    try:
+        signature = inspect.signature(endpoint)
+    except (TypeError, ValueError):  # some builtins and C callables have no signature to check
+        return
+    try:
+        signature.bind(None, **dict.fromkeys(param_names))
+    except TypeError as exc:
+        name = getattr(endpoint, "__qualname__", repr(endpoint))
+        wanted = ", ".join(("request", *param_names))
+        raise ImproperlyConfigured(
+            f"Route {path!r}: {name}{signature} cannot be called as {name}({wanted}) ({exc}). "
+            "A view takes the request first, then one keyword argument per path parameter."
+        ) from None

@@ -227,3 +227,40 @@ def test_paths_not_starting_with_a_slash_never_match(router: Router, path: str) 
     assert router.match("OPTIONS", path).status is MatchStatus.NOT_FOUND
     assert router.match("GET", path).status is MatchStatus.NOT_FOUND
     assert not router.match_websocket(path).found
+
+
+def test_endpoint_signature_is_checked_at_registration() -> None:
+    r = Router()
+
+    async def no_param(request):
+        return "x"
+
+    async def no_request():
+        return "x"
+
+    async def extra_required(request, id, page):
+        return "x"
+
+    async def flexible(request, **params):
+        return params
+
+    async def with_default(request, id, page=1):
+        return "x"
+
+    with pytest.raises(ImproperlyConfigured, match=r"no_param\(request\) cannot be called as .*no_param\(request, id\)"):
+        r.add_route("/a/{id:int}", no_param)
+    with pytest.raises(ImproperlyConfigured, match="takes the request first"):
+        r.add_route("/b", no_request)
+    with pytest.raises(ImproperlyConfigured, match="missing a required argument: 'page'"):
+        r.add_route("/c/{id:int}", extra_required)
+    assert r.routes == ()
+    r.add_route("/d/{id:int}", flexible)
+    r.add_route("/e/{id:int}", with_default)
+    r.add_route("/f", lambda request: "x")
+    assert len(r.routes) == 3
+    # a prefix parameter must be accepted by the included views too; nothing is added otherwise
+    sub = Router()
+    sub.add_route("/{id:int}", with_default)
+    with pytest.raises(ImproperlyConfigured, match="cannot be called as"):
+        r.include(sub, prefix="/users/{user_id:int}")
+    assert len(r.routes) == 3
