@@ -1,0 +1,585 @@
+"""Covet's ORM against Django's async ORM API, Tortoise ORM and the raw async drivers, in one run.
+
+Run: ``.venv/bin/python benchmarks/orm.py [--output benchmarks/results/orm.md] [--backends sqlite,postgresql]``
+(needs the ``bench`` extra: ``pip install -e '.[bench]'``; PostgreSQL from ``COVET_BENCH_POSTGRES``, default
+``postgresql://postgres@127.0.0.1:5432/test``, where a throwaway database is created and dropped).
+
+Every contender gets its own fresh tables (an ``author`` table of 10 rows and a ``post`` table with a foreign
+key to it) on the same database and does the same work:
+
+* insert 1,000 posts one by one (one INSERT per row, autocommit), then delete them;
+* bulk-insert 1,000 posts (the ORM's bulk_create, ``executemany`` for the drivers); best of 3;
+* fetch the 1,000 posts as objects (model instances; rows for the drivers); best of 5;
+* filter + order + slice: ``published=True`` ordered by ``-created``, first 20 rows, 1,000 times;
+* select_related: the 1,000 posts with their authors in one JOIN query, as objects; best of 5.
+
+Times are wall-clock milliseconds for the whole operation; lower is better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROWS = 1_000
+AUTHORS = 10
+SLICE_QUERIES = 1_000
+BASE_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+POSTGRES_URL = os.environ.get("COVET_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+OPERATIONS = [
+    ("insert_one", "insert 1,000 rows one by one"),
+    ("insert_bulk", "bulk insert 1,000 rows"),
+    ("fetch_all", "fetch 1,000 rows as objects"),
+    ("filter_slice", "filter + order + slice 20 rows, x1,000"),
+    ("select_related", "select_related: 1,000 rows + author"),
+]
+
+
+def post_values(i: int) -> dict[str, Any]:
+    return {
+        "title": f"Post number {i}",
+        "body": "Lorem ipsum dolor sit amet. " * 8,
+        "views": i,
+        "published": i % 2 == 0,
+        "created": BASE_TIME + dt.timedelta(minutes=i),
+        "author_id": i % AUTHORS + 1,
+    }
+
+
+POSTS = [post_values(i) for i in range(ROWS)]
+
+
+# -- Covet ---------------------------------------------------------------------------------------------------
+
+from covet import orm as covet_orm  # noqa: E402
+
+
+class CovetAuthor(covet_orm.Model):
+    name = covet_orm.CharField(max_length=100)
+
+    class Meta:
+        app_label = "bench"
+        db_table = "covet_author"
+
+
+class CovetPost(covet_orm.Model):
+    title = covet_orm.CharField(max_length=200)
+    body = covet_orm.TextField()
+    views = covet_orm.IntegerField(default=0)
+    published = covet_orm.BooleanField(default=False)
+    created = covet_orm.DateTimeField()
+    author = covet_orm.ForeignKey(CovetAuthor, on_delete=covet_orm.CASCADE, related_name="posts")
+
+    class Meta:
+        app_label = "bench"
+        db_table = "covet_post"
+
+
+class CovetContender:
+    name = "Covet"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def setup(self) -> None:
+        from covet.conf import settings
+
+        if not settings.is_configured:
+            settings.configure(DATABASES={"default": {"URL": self.url}}, INSTALLED_APPS=[])
+        self._override = settings.override(DATABASES={"default": {"URL": self.url}})
+        self._override.__enter__()
+        engine = covet_orm.get_engine("default")
+        async with engine.begin() as connection:
+            for model in (CovetPost, CovetAuthor):
+                await connection.run_sync(model._meta.table.drop, checkfirst=True)
+            for model in (CovetAuthor, CovetPost):
+                await connection.run_sync(model._meta.table.create)
+        await CovetAuthor.objects.bulk_create([CovetAuthor(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+
+    async def teardown(self) -> None:
+        await covet_orm.close_all()
+        self._override.__exit__(None, None, None)
+
+    async def clear(self) -> None:
+        await CovetPost.objects.all().delete()
+
+    async def insert_one(self) -> None:
+        for values in POSTS:
+            await CovetPost.objects.create(**values)
+
+    async def insert_bulk(self) -> None:
+        await CovetPost.objects.bulk_create([CovetPost(**values) for values in POSTS])
+
+    async def fetch_all(self) -> int:
+        return len(await CovetPost.objects.all())
+
+    async def filter_slice(self) -> int:
+        return len(await CovetPost.objects.filter(published=True).order_by("-created")[:20])
+
+    async def select_related(self) -> int:
+        posts = await CovetPost.objects.select_related("author")
+        return len({post.author.name for post in posts})
+
+
+# -- Tortoise ORM --------------------------------------------------------------------------------------------
+
+from tortoise import Tortoise  # noqa: E402
+from tortoise import fields as tortoise_fields  # noqa: E402
+from tortoise.models import Model as TortoiseModel  # noqa: E402
+
+
+class TortoiseAuthor(TortoiseModel):
+    id = tortoise_fields.IntField(primary_key=True)
+    name = tortoise_fields.CharField(max_length=100)
+
+    class Meta:
+        table = "tortoise_author"
+
+
+class TortoisePost(TortoiseModel):
+    id = tortoise_fields.IntField(primary_key=True)
+    title = tortoise_fields.CharField(max_length=200)
+    body = tortoise_fields.TextField()
+    views = tortoise_fields.IntField(default=0)
+    published = tortoise_fields.BooleanField(default=False)
+    created = tortoise_fields.DatetimeField()
+    author: Any = tortoise_fields.ForeignKeyField("models.TortoiseAuthor", related_name="posts")
+
+    class Meta:
+        table = "tortoise_post"
+
+
+class TortoiseContender:
+    name = "Tortoise"
+
+    def __init__(self, url: str) -> None:
+        self.url = url.replace("postgresql://", "postgres://")
+
+    async def setup(self) -> None:
+        await Tortoise.init(db_url=self.url, modules={"models": [__name__]})
+        connection = Tortoise.get_connection("default")
+        await connection.execute_script("DROP TABLE IF EXISTS tortoise_post; DROP TABLE IF EXISTS tortoise_author;")
+        await Tortoise.generate_schemas()
+        await TortoiseAuthor.bulk_create([TortoiseAuthor(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+
+    async def teardown(self) -> None:
+        await Tortoise.close_connections()
+
+    async def clear(self) -> None:
+        await TortoisePost.all().delete()
+
+    async def insert_one(self) -> None:
+        for values in POSTS:
+            await TortoisePost.create(**values)
+
+    async def insert_bulk(self) -> None:
+        await TortoisePost.bulk_create([TortoisePost(**values) for values in POSTS])
+
+    async def fetch_all(self) -> int:
+        return len(await TortoisePost.all())
+
+    async def filter_slice(self) -> int:
+        return len(await TortoisePost.filter(published=True).order_by("-created").limit(20))
+
+    async def select_related(self) -> int:
+        posts = await TortoisePost.all().select_related("author")
+        return len({post.author.name for post in posts})
+
+
+# -- Django (async API) --------------------------------------------------------------------------------------
+
+
+def django_models() -> tuple[Any, Any]:
+    """Django's models, defined once Django is configured (its model classes need the settings)."""
+    from django.db import models
+
+    class DjangoAuthor(models.Model):
+        name = models.CharField(max_length=100)
+
+        class Meta:
+            app_label = "bench"
+            db_table = "django_author"
+
+    class DjangoPost(models.Model):
+        title = models.CharField(max_length=200)
+        body = models.TextField()
+        views = models.IntegerField(default=0)
+        published = models.BooleanField(default=False)
+        created = models.DateTimeField()
+        author = models.ForeignKey(DjangoAuthor, on_delete=models.CASCADE, related_name="posts")
+
+        class Meta:
+            app_label = "bench"
+            db_table = "django_post"
+
+    return DjangoAuthor, DjangoPost
+
+
+_DJANGO_MODELS: tuple[Any, Any] | None = None
+
+
+def django_database(url: str) -> dict[str, Any]:
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.database}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": parsed.database,
+        "USER": parsed.username or "",
+        "PASSWORD": parsed.password or "",
+        "HOST": parsed.host or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": None,
+    }
+
+
+class DjangoContender:
+    name = "Django"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def setup(self) -> None:
+        global _DJANGO_MODELS
+        import django
+        from django.conf import settings as django_settings
+        from django.db import connections
+
+        if not django_settings.configured:
+            django_settings.configure(
+                DATABASES={"default": django_database(self.url)}, INSTALLED_APPS=[], USE_TZ=True, TIME_ZONE="UTC"
+            )
+            django.setup()
+            _DJANGO_MODELS = django_models()
+        else:
+            connections.close_all()
+            django_settings.DATABASES["default"] = django_database(self.url)
+            connections.settings = connections.configure_settings(django_settings.DATABASES)
+            for alias in list(connections):
+                del connections[alias]
+        assert _DJANGO_MODELS is not None
+        self.Author, self.Post = _DJANGO_MODELS
+        await asyncio.to_thread(self._create_tables)
+        await self.Author.objects.abulk_create([self.Author(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+
+    def _create_tables(self) -> None:
+        from django.db import connection
+
+        with connection.schema_editor() as editor:
+            for model in (self.Post, self.Author):
+                if model._meta.db_table in connection.introspection.table_names():
+                    editor.delete_model(model)
+            editor.create_model(self.Author)
+            editor.create_model(self.Post)
+        connection.close()
+
+    async def teardown(self) -> None:
+        from asgiref.sync import sync_to_async
+        from django.db import connections
+
+        await sync_to_async(connections.close_all)()
+
+    async def clear(self) -> None:
+        await self.Post.objects.all().adelete()
+
+    async def insert_one(self) -> None:
+        for values in POSTS:
+            await self.Post.objects.acreate(**values)
+
+    async def insert_bulk(self) -> None:
+        await self.Post.objects.abulk_create([self.Post(**values) for values in POSTS])
+
+    async def fetch_all(self) -> int:
+        return len([post async for post in self.Post.objects.all()])
+
+    async def filter_slice(self) -> int:
+        return len([post async for post in self.Post.objects.filter(published=True).order_by("-created")[:20]])
+
+    async def select_related(self) -> int:
+        posts = [post async for post in self.Post.objects.select_related("author")]
+        return len({post.author.name for post in posts})
+
+
+# -- raw drivers ---------------------------------------------------------------------------------------------
+
+RAW_CREATE = [
+    "DROP TABLE IF EXISTS raw_post",
+    "DROP TABLE IF EXISTS raw_author",
+    "CREATE TABLE raw_author (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL)",
+    "CREATE TABLE raw_post (id {serial} PRIMARY KEY, title VARCHAR(200) NOT NULL, body TEXT NOT NULL, "
+    "views INTEGER NOT NULL, published BOOLEAN NOT NULL, created {timestamp} NOT NULL, "
+    "author_id INTEGER NOT NULL REFERENCES raw_author (id))",
+]
+RAW_COLUMNS = "title, body, views, published, created, author_id"
+RAW_JOIN = (
+    "SELECT p.id, p.title, p.body, p.views, p.published, p.created, p.author_id, a.id, a.name "
+    "FROM raw_post p JOIN raw_author a ON a.id = p.author_id"
+)
+
+
+class RawSQLiteContender:
+    name = "raw driver"
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        self.path = sa.make_url(url).database
+
+    async def setup(self) -> None:
+        import aiosqlite
+
+        self.db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self.db.execute("PRAGMA journal_mode=WAL")
+        await self.db.execute("PRAGMA foreign_keys=ON")
+        for statement in RAW_CREATE:
+            await self.db.execute(statement.format(serial="INTEGER", timestamp="DATETIME"))
+        await self.db.executemany(
+            "INSERT INTO raw_author (id, name) VALUES (?, ?)", [(i + 1, f"Author {i}") for i in range(AUTHORS)]
+        )
+
+    async def teardown(self) -> None:
+        await self.db.close()
+
+    async def clear(self) -> None:
+        await self.db.execute("DELETE FROM raw_post")
+
+    @staticmethod
+    def _row(values: dict[str, Any]) -> tuple[Any, ...]:
+        return (*(values[key] for key in ("title", "body", "views", "published")), values["created"].isoformat(),
+                values["author_id"])  # fmt: skip
+
+    async def insert_one(self) -> None:
+        for values in POSTS:
+            await self.db.execute(f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", self._row(values))
+
+    async def insert_bulk(self) -> None:
+        await self.db.execute("BEGIN")
+        await self.db.executemany(
+            f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", [self._row(v) for v in POSTS]
+        )
+        await self.db.execute("COMMIT")
+
+    async def fetch_all(self) -> int:
+        return len(await self.db.execute_fetchall(f"SELECT id, {RAW_COLUMNS} FROM raw_post"))
+
+    async def filter_slice(self) -> int:
+        rows = await self.db.execute_fetchall(
+            f"SELECT id, {RAW_COLUMNS} FROM raw_post WHERE published = ? ORDER BY created DESC LIMIT 20", (True,)
+        )
+        return len(rows)
+
+    async def select_related(self) -> int:
+        return len({row[8] for row in await self.db.execute_fetchall(RAW_JOIN)})
+
+
+class RawPostgresContender:
+    name = "raw driver"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def setup(self) -> None:
+        import asyncpg
+
+        self.db = await asyncpg.connect(self.url)
+        for statement in RAW_CREATE:
+            await self.db.execute(statement.format(serial="SERIAL", timestamp="TIMESTAMP WITH TIME ZONE"))
+        await self.db.executemany(
+            "INSERT INTO raw_author (id, name) VALUES ($1, $2)", [(i + 1, f"Author {i}") for i in range(AUTHORS)]
+        )
+
+    async def teardown(self) -> None:
+        await self.db.close()
+
+    async def clear(self) -> None:
+        await self.db.execute("DELETE FROM raw_post")
+
+    @staticmethod
+    def _row(values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[key] for key in ("title", "body", "views", "published", "created", "author_id"))
+
+    async def insert_one(self) -> None:
+        for values in POSTS:
+            await self.db.execute(
+                f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)", *self._row(values)
+            )
+
+    async def insert_bulk(self) -> None:
+        async with self.db.transaction():
+            await self.db.executemany(
+                f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)", [self._row(v) for v in POSTS]
+            )
+
+    async def fetch_all(self) -> int:
+        return len(await self.db.fetch(f"SELECT id, {RAW_COLUMNS} FROM raw_post"))
+
+    async def filter_slice(self) -> int:
+        rows = await self.db.fetch(
+            f"SELECT id, {RAW_COLUMNS} FROM raw_post WHERE published = $1 ORDER BY created DESC LIMIT 20", True
+        )
+        return len(rows)
+
+    async def select_related(self) -> int:
+        return len({row[8] for row in await self.db.fetch(RAW_JOIN)})
+
+
+# -- the run -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurements:
+    """Milliseconds per (backend, operation, contender)."""
+
+    times: dict[tuple[str, str, str], float] = field(default_factory=dict)
+
+
+async def _timed(work: Callable[[], Awaitable[Any]]) -> float:
+    started = time.perf_counter()
+    await work()
+    return (time.perf_counter() - started) * 1000
+
+
+async def _best(work: Callable[[], Awaitable[Any]], rounds: int) -> float:
+    return min([await _timed(work) for _ in range(rounds)])
+
+
+async def measure(contender: Any, backend: str, results: Measurements) -> None:
+    await contender.setup()
+    try:
+        record = lambda op, ms: results.times.__setitem__((backend, op, contender.name), ms)  # noqa: E731
+        record("insert_one", await _timed(contender.insert_one))
+
+        async def bulk() -> None:
+            await contender.clear()
+            started = time.perf_counter()
+            await contender.insert_bulk()
+            bulk_times.append((time.perf_counter() - started) * 1000)
+
+        bulk_times: list[float] = []
+        for _ in range(3):
+            await bulk()
+        record("insert_bulk", min(bulk_times))
+        assert await contender.fetch_all() == ROWS, f"{contender.name} did not store {ROWS} rows"
+        record("fetch_all", await _best(contender.fetch_all, 5))
+
+        async def slices() -> None:
+            for _ in range(SLICE_QUERIES):
+                assert await contender.filter_slice() == 20
+
+        record("filter_slice", await _timed(slices))
+        assert await contender.select_related() == AUTHORS
+        record("select_related", await _best(contender.select_related, 5))
+    finally:
+        await contender.teardown()
+
+
+async def postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
+    import asyncpg
+    import sqlalchemy as sa
+
+    admin = await asyncpg.connect(POSTGRES_URL)
+    name = f"covet_bench_{secrets.token_hex(4)}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+
+    async def drop() -> None:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    return sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), drop
+
+
+CONTENDERS = {
+    "sqlite": [CovetContender, TortoiseContender, DjangoContender, RawSQLiteContender],
+    "postgresql": [CovetContender, TortoiseContender, DjangoContender, RawPostgresContender],
+}
+
+
+async def run(backends: list[str]) -> Measurements:
+    results = Measurements()
+    for backend in backends:
+        if backend == "sqlite":
+            directory = tempfile.mkdtemp(prefix="covet-bench-")
+            for contender_class in CONTENDERS[backend]:
+                # A file per contender: WAL files and page caches are not shared between them.
+                url = f"sqlite:///{directory}/{contender_class.__name__}.sqlite3"
+                print(f"[{backend}] {contender_class.name}...", file=sys.stderr)
+                await measure(contender_class(url), backend, results)
+        else:
+            url, drop = await postgres_database()
+            try:
+                for contender_class in CONTENDERS[backend]:
+                    print(f"[{backend}] {contender_class.name}...", file=sys.stderr)
+                    await measure(contender_class(url), backend, results)
+            finally:
+                await drop()
+    return results
+
+
+def render(results: Measurements, backends: list[str]) -> str:
+    names = ["Covet", "Tortoise", "Django", "raw driver"]
+    lines = []
+    for backend in backends:
+        lines += [
+            f"### {'SQLite (aiosqlite)' if backend == 'sqlite' else 'PostgreSQL (asyncpg; Django on psycopg 3)'}",
+            "",
+            "| operation | " + " | ".join(f"{name} ms" for name in names)
+            + " | Tortoise / Covet | Django / Covet | Covet / raw |",
+            "|---|" + "---:|" * (len(names) + 3),
+        ]  # fmt: skip
+        for op, label in OPERATIONS:
+            ms = {name: results.times[(backend, op, name)] for name in names}
+            lines.append(
+                f"| {label} | " + " | ".join(f"{ms[name]:.1f}" for name in names)
+                + f" | {ms['Tortoise'] / ms['Covet']:.2f}x | {ms['Django'] / ms['Covet']:.2f}x"
+                + f" | {ms['Covet'] / ms['raw driver']:.2f}x |"
+            )  # fmt: skip
+        lines.append("")
+    return "\n".join(lines)
+
+
+def environment() -> str:
+    import aiosqlite
+    import asyncpg
+    import django
+    import sqlalchemy
+    import tortoise
+
+    return (
+        f"Python {platform.python_version()} on {platform.machine()} ({os.cpu_count()} CPUs, shared), "
+        f"SQLAlchemy {sqlalchemy.__version__}, Django {django.__version__}, Tortoise {tortoise.__version__}, "
+        f"aiosqlite {aiosqlite.__version__}, asyncpg {asyncpg.__version__}."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--output", type=Path, help="Also write the Markdown table to this file.")
+    args = parser.parse_args()
+    backends = [backend.strip() for backend in args.backends.split(",") if backend.strip()]
+    results = asyncio.run(run(backends))
+    table = render(results, backends)
+    print(table)
+    print(environment())
+    if args.output is not None:
+        args.output.write_text(table + "\n" + environment() + "\n")
+
+
+if __name__ == "__main__":
+    main()
