@@ -38,8 +38,8 @@ from covet.orm.fields.temporal import DateField, DateTimeField, DurationField, T
 from covet.orm.fields.text import CharField, EmailField, SlugField, TextField, URLField
 from covet.orm.manager import Manager, as_manager
 from covet.orm.query.aggregates import Aggregate, Avg, Count, Max, Min, Sum
-from covet.orm.query.expressions import F, Func, Length, Lower, Q, Upper, Value
 from covet.orm.query.expressions import Coalesce as Coalesce
+from covet.orm.query.expressions import F, Func, Length, Lower, Q, Upper, Value
 from covet.orm.queryset import QuerySet
 from covet.orm.registry import metadata
 from covet.orm.relations.on_delete import CASCADE, DO_NOTHING, PROTECT, RESTRICT, SET, SET_DEFAULT, SET_NULL

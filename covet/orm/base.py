@@ -92,13 +92,13 @@ class ModelBase(type):
             value.contribute_to_class(cls, key)
 
         if cls._meta.abstract:
-            return cls  # type: ignore[no-any-return]
+            return cls
         if not cls._meta.managers:
             from covet.orm.manager import Manager
 
             Manager().contribute_to_class(cls, "objects")
         _finish_concrete_model(cls)
-        return cls  # type: ignore[no-any-return]
+        return cls
 
 
 def _inherited_meta(parent: Any) -> Any:
@@ -129,7 +129,7 @@ def _finish_concrete_model(cls: Any) -> None:
         if not field.many_to_many:
             meta.expect_relation(field.name)
     for field in relations:
-        field.resolve_relation()
+        field.resolve_relation()  # type: ignore[attr-defined]
     if not meta._unresolved:
         meta.build_table()
     registry.register_model(cls)

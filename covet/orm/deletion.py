@@ -29,6 +29,14 @@ def _batches(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start:start + BATCH]
 
 
+def _blocked_message(rule: str, fk: ForeignKey, count: int, blockers: Sequence[Any]) -> str:
+    child = fk.model.__name__ if fk.model else "?"
+    parent = fk.remote_model.__name__ if fk.remote_model else "?"
+    examples = ", ".join(str(blocker) for blocker in blockers)
+    return (f"Cannot delete {parent} object(s): {count} {child} row(s) point to them through the {rule} foreign key "
+            f"{child}.{fk.name} (e.g. {examples}).")
+
+
 class Collector:
     """Collect what deleting some rows implies, then ``await delete()`` it all atomically."""
 
@@ -87,12 +95,8 @@ class Collector:
             await self.add(child, child_pks)
         elif rule is PROTECT:
             blockers = await child._meta.default_manager.using(self.using).filter(pk__in=child_pks[:10])
-            raise ProtectedError(
-                f"Cannot delete {fk.remote_model.__name__ if fk.remote_model else '?'} object(s): "
-                f"{len(child_pks)} {child.__name__} row(s) point to them through the PROTECT foreign key "
-                f"{child.__name__}.{fk.name} (e.g. {', '.join(str(b) for b in blockers)}). Delete or re-point those first.",
-                blockers,
-            )
+            raise ProtectedError(_blocked_message("PROTECT", fk, len(child_pks), blockers)
+                                 + " Delete or re-point those first.", blockers)
         elif rule is RESTRICT:
             self.restricted.append((child, fk, child_pks))
         else:
@@ -104,12 +108,7 @@ class Collector:
             survivors = [pk for pk in child_pks if pk not in doomed]
             if survivors:
                 blockers = await child._meta.default_manager.using(self.using).filter(pk__in=survivors[:10])
-                raise RestrictedError(
-                    f"Cannot delete {fk.remote_model.__name__ if fk.remote_model else '?'} object(s): "
-                    f"{len(survivors)} {child.__name__} row(s) point to them through the RESTRICT foreign key "
-                    f"{child.__name__}.{fk.name} (e.g. {', '.join(str(b) for b in blockers)}).",
-                    blockers,
-                )
+                raise RestrictedError(_blocked_message("RESTRICT", fk, len(survivors), blockers), blockers)
 
     async def _load_instances(self, model: type[Model]) -> list[Model]:
         rows = self.data[model]

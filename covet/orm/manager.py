@@ -41,7 +41,7 @@ class Manager(Generic[M]):
     def get_queryset(self) -> QuerySet[M]:
         if self.model is None:
             raise TypeError("This manager isn't attached to a model.")
-        return self.queryset_class(self.model, using=self._db)  # type: ignore[return-value]
+        return self.queryset_class(self.model, using=self._db)
 
     def db_manager(self, using: str) -> Manager[M]:
         clone = type(self).__new__(type(self))

@@ -189,7 +189,7 @@ class QuerySet(Generic[M]):
         return clone
 
     def _values(self, fields: tuple[str, ...], expressions: dict[str, Expression]) -> QuerySet[Any]:
-        clone: QuerySet[Any] = self._clone()  # type: ignore[assignment]
+        clone: QuerySet[Any] = self._clone()
         for name, expression in expressions.items():
             clone.query.annotations[name] = expression
         names = (*fields, *expressions)
@@ -345,7 +345,7 @@ class QuerySet(Generic[M]):
             clone.query.set_limits(None, MAX_GET_RESULTS)
         results = await clone._fetch_all()
         if len(results) == 1:
-            return results[0]  # type: ignore[no-any-return]
+            return results[0]
         name = self.model.__name__
         if not results:
             raise self.model.DoesNotExist(f"{name} matching query does not exist.")
@@ -399,7 +399,7 @@ class QuerySet(Generic[M]):
         results = await self.order_by(*terms)[:1]._fetch_all()
         if not results:
             raise self.model.DoesNotExist(f"{self.model.__name__} matching query does not exist.")
-        return results[0]  # type: ignore[no-any-return]
+        return results[0]
 
     async def in_bulk(self, id_list: Iterable[Any] | None = None, *, field_name: str = "pk") -> dict[Any, M]:
         """``{value: object}`` for the given values of ``field_name`` (a unique field), or for all rows."""

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from covet.orm.base import Model
 
 
-def model_to_dict(instance: Model, *, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> dict[str, Any]:
+def model_to_dict(
+    instance: Model, *, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> dict[str, Any]:
     """Loaded concrete fields by name (ForeignKeys as the related id, Decimal/date/UUID/bytes as JSON-friendly
     values); prefetched many-to-many relations as lists of ids. Deferred fields are left out."""
     wanted = set(fields) if fields is not None else None

@@ -34,7 +34,9 @@ class TransactionState:
 
 
 _EMPTY: MappingProxyType[str, TransactionState] = MappingProxyType({})
-_transactions: ContextVar[MappingProxyType[str, TransactionState]] = ContextVar("covet_orm_transactions", default=_EMPTY)
+_transactions: ContextVar[MappingProxyType[str, TransactionState]] = ContextVar(
+    "covet_orm_transactions", default=_EMPTY
+)
 
 
 def current_transaction(alias: str = "default") -> TransactionState | None:

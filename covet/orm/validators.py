@@ -23,7 +23,7 @@ class RegexValidator:
             raise ValidationError(self.message, code="invalid")
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.regex.pattern == self.regex.pattern  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.regex.pattern == self.regex.pattern
 
     def __hash__(self) -> int:
         return hash(self.regex.pattern)
@@ -70,7 +70,7 @@ class _BoundValidator:
             raise ValidationError(self.message.format(limit=self.limit, value=value), code=type(self).__name__)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.limit == self.limit  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.limit == self.limit
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.limit))

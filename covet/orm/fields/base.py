@@ -234,7 +234,7 @@ def _normalize_choices(choices: Iterable[Any] | None) -> list[tuple[Any, str]] |
     if choices is None:
         return None
     if isinstance(choices, type):  # an Enum class
-        return [(member.value, getattr(member, "label", member.name)) for member in choices]  # type: ignore[attr-defined]
+        return [(member.value, getattr(member, "label", member.name)) for member in choices]
     normalized: list[tuple[Any, str]] = []
     for choice in choices:
         if isinstance(choice, list | tuple) and len(choice) == 2:

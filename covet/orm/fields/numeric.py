@@ -158,9 +158,8 @@ class DecimalField(Field):
         if places > self.decimal_places:
             raise invalid(f"Ensure there are no more than {self.decimal_places} decimal places.")
         if whole > self.max_digits - self.decimal_places:
-            raise invalid(
-                f"Ensure there are no more than {self.max_digits - self.decimal_places} digits before the decimal point."
-            )
+            whole_digits = self.max_digits - self.decimal_places
+            raise invalid(f"Ensure there are no more than {whole_digits} digits before the decimal point.")
 
     def to_serializable(self, value: Any) -> Any:
         return None if value is None else str(value)

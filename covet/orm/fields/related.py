@@ -109,7 +109,7 @@ class ForeignKey(Field):
     def clone(self) -> Field:
         field: Any = super().clone()
         field.remote_model = field.target_field = field.remote_rel = None
-        return field  # type: ignore[no-any-return]
+        return field
 
     def resolve_relation(self) -> None:
         assert self.model is not None
@@ -246,7 +246,7 @@ class ManyToManyField(Field):
     def clone(self) -> Field:
         field: Any = super().clone()
         field.remote_model = field.remote_rel = field.through = field.source_fk = field.target_fk = None
-        return field  # type: ignore[no-any-return]
+        return field
 
     def sa_column(self) -> sa.Column[Any]:
         raise TypeError("A ManyToManyField has no column; its rows live in the through table.")

@@ -76,7 +76,7 @@ class EnumValue(TypeDecorator[enum.Enum]):
         self.length = length
         super().__init__(length)
         if all(isinstance(member.value, int) for member in enum_class):
-            self.impl = sa.Integer()
+            self.impl = sa.Integer()  # type: ignore[assignment]
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if isinstance(value, enum.Enum):

@@ -306,7 +306,7 @@ class SQLCompiler:
             alias, remote = self._join(path, table, relation)
             fields = remote._meta.local_fields
             selection = RelatedSelection(remote, tuple(f.attname for f in fields), len(columns), parent,
-                                         relation.cache_name, fields.index(remote._meta.pk))
+                                         relation.cache_name, fields.index(remote._meta.pk))  # type: ignore[arg-type]
             plan.related.append(selection)
             index = len(plan.related) - 1
             if parent >= 0:

@@ -20,12 +20,12 @@ def build_instances(model: type[Model], rows: Sequence[Any], plan: SelectPlan, d
     width = len(attnames)
     new = model.__new__
     if not plan.related and not plan.annotation_names:
-        instances = []
+        instances: list[Any] = []
         append = instances.append
         for row in rows:
             instance = new(model)
             values = instance.__dict__
-            values.update(zip(attnames, row))
+            values.update(zip(attnames, row, strict=False))
             values["_db"] = db
             append(instance)
         return instances
@@ -35,7 +35,7 @@ def build_instances(model: type[Model], rows: Sequence[Any], plan: SelectPlan, d
 def _build_with_extras(model: type[Model], row: Any, plan: SelectPlan, db: str, width: int) -> Any:
     instance = model.__new__(model)
     values = instance.__dict__
-    values.update(zip(plan.attnames, row[:width]))
+    values.update(zip(plan.attnames, row[:width], strict=True))
     values["_db"] = db
     built: list[Any] = []
     for selection in plan.related:
@@ -45,19 +45,19 @@ def _build_with_extras(model: type[Model], row: Any, plan: SelectPlan, db: str, 
         if parent is not None and chunk[selection.pk_offset] is not None:
             related = selection.model.__new__(selection.model)
             related_values = related.__dict__
-            related_values.update(zip(selection.attnames, chunk))
+            related_values.update(zip(selection.attnames, chunk, strict=True))
             related_values["_db"] = db
         if parent is not None:
             parent.__dict__[selection.cache_name] = related
         built.append(related)
     if plan.annotation_names:
         start = len(row) - len(plan.annotation_names)
-        values.update(zip(plan.annotation_names, row[start:]))
+        values.update(zip(plan.annotation_names, row[start:], strict=True))
     return instance
 
 
 def build_dicts(rows: Sequence[Any], names: Sequence[str]) -> list[dict[str, Any]]:
-    return [dict(zip(names, row)) for row in rows]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def build_tuples(rows: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -33,6 +33,7 @@ class _RelatedManager(Manager[Any]):
         super().__init__()
         self.instance = instance
         self.model = model
+        self.target: type[Model] = model
         self.name = self.accessor
         self._db = instance._db
 
@@ -65,31 +66,31 @@ class ReverseManyManager(_RelatedManager):
         return self.instance.__dict__.get(self.fk._target().attname)
 
     def base_queryset(self) -> QuerySet[Any]:
-        manager = self.model._meta.default_manager
+        manager = self.target._meta.default_manager
         return manager.get_queryset().using(self.instance._db or "default").filter(**{self.fk.attname: self._value()})
 
     async def create(self, **kwargs: Any) -> Any:
         kwargs[self.fk.name] = self.instance
-        return await self.model._meta.default_manager.using(self.instance._db or "default").create(**kwargs)
+        return await self.target._meta.default_manager.using(self.instance._db or "default").create(**kwargs)
 
     async def add(self, *objs: Model) -> None:
         """Point saved ``objs`` at this instance (one UPDATE)."""
         value = self._value()
         pks = []
         for obj in objs:
-            if not isinstance(obj, self.model):
-                raise TypeError(f"{self.accessor}.add() expects {self.model.__name__} objects, got {obj!r}.")
+            if not isinstance(obj, self.target):
+                raise TypeError(f"{self.accessor}.add() expects {self.target.__name__} objects, got {obj!r}.")
             pks.append(_require_saved(obj, self.accessor))
             obj.__dict__[self.fk.attname] = value
             obj.__dict__[self.fk.cache_name] = self.instance
         if pks:
-            await self.model._meta.default_manager.using(self.instance._db or "default").filter(
+            await self.target._meta.default_manager.using(self.instance._db or "default").filter(
                 pk__in=pks).update(**{self.fk.attname: value})
 
     def _require_nullable(self, method: str) -> None:
         if not self.fk.null:
             raise TypeError(
-                f"{self.accessor}.{method}() would set {self.model.__name__}.{self.fk.name} to NULL, but that field "
+                f"{self.accessor}.{method}() would set {self.target.__name__}.{self.fk.name} to NULL, but that field "
                 f"isn't null=True; delete the objects instead."
             )
 
@@ -135,7 +136,7 @@ class ManyRelatedManager(_RelatedManager):
 
     def base_queryset(self) -> QuerySet[Any]:
         linked = self._links().values_list(self.to_fk.attname, flat=True)
-        manager = self.model._meta.default_manager
+        manager = self.target._meta.default_manager
         return manager.get_queryset().using(self._db_alias).filter(pk__in=linked)
 
     def _pks(self, objs: Iterable[Any]) -> list[Any]:
@@ -144,8 +145,8 @@ class ManyRelatedManager(_RelatedManager):
         pks = []
         for obj in objs:
             if isinstance(obj, Model):
-                if not isinstance(obj, self.model):
-                    raise TypeError(f"{self.accessor} expects {self.model.__name__} objects, got {obj!r}.")
+                if not isinstance(obj, self.target):
+                    raise TypeError(f"{self.accessor} expects {self.target.__name__} objects, got {obj!r}.")
                 pks.append(_require_saved(obj, self.accessor))
             else:
                 pks.append(self.to_fk.coerce(obj))
@@ -184,6 +185,6 @@ class ManyRelatedManager(_RelatedManager):
 
     async def create(self, *, through_defaults: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         async with atomic(self._db_alias):
-            obj = await self.model._meta.default_manager.using(self._db_alias).create(**kwargs)
+            obj = await self.target._meta.default_manager.using(self._db_alias).create(**kwargs)
             await self.add(obj, through_defaults=through_defaults)
         return obj
