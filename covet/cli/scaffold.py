@@ -13,6 +13,7 @@ import keyword
 import shutil
 import tempfile
 from collections.abc import Mapping
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,9 @@ def app_template_dir() -> Path:
     return Path(__file__).resolve().parent / "app_template"
 
 
-def validate_package_name(name: str, kind: str, reserved: frozenset[str] = frozenset()) -> None:
-    """Refuse names that are not identifiers, are keywords, are reserved, or shadow an importable module."""
+def validate_new_package(name: str, kind: str, target: Path, reserved: frozenset[str] = frozenset()) -> None:
+    """Refuse a package name that is not an identifier, is a keyword or reserved, would overwrite a
+    non-empty directory, or would shadow a module that is already importable."""
     if not name.isidentifier() or keyword.iskeyword(name):
         suggestion = "".join(char if char.isalnum() else "_" for char in name).strip("_") or "my" + kind
         if suggestion[:1].isdigit():
@@ -49,15 +51,24 @@ def validate_package_name(name: str, kind: str, reserved: frozenset[str] = froze
         )
     if name in reserved:
         raise CommandError(f"{name!r} is reserved inside a Covet project; choose another {kind} name.")
+    ensure_free_target(target)
+    importlib.invalidate_caches()
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         spec = None
-    if spec is not None:
-        origin = spec.origin or ", ".join(spec.submodule_search_locations or [])
-        raise CommandError(
-            f"{name!r} would clash with the existing Python module {name!r} ({origin}); choose another {kind} name."
-        )
+    if spec is None or _is_target_itself(spec, target):
+        return
+    origin = spec.origin or ", ".join(spec.submodule_search_locations or [])
+    raise CommandError(
+        f"{name!r} would clash with the existing Python module {name!r} ({origin}); choose another {kind} name."
+    )
+
+
+def _is_target_itself(spec: ModuleSpec, target: Path) -> bool:
+    """Whether ``spec`` is just the (empty) target directory, seen as a namespace package from the cwd."""
+    locations = list(spec.submodule_search_locations or [])
+    return spec.origin is None and bool(locations) and all(Path(loc).resolve() == target for loc in locations)
 
 
 def ensure_free_target(target: Path) -> None:

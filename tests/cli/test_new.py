@@ -143,3 +143,15 @@ def test_the_template_is_found_installed_or_in_a_checkout(tmp_path):
     assert project_template_dir(checkout / "covet") == checkout / "project_template"
     with pytest.raises(CommandError, match="project template is missing"):
         project_template_dir(tmp_path / "empty" / "covet")
+
+
+def test_python_dash_m_new_into_an_existing_empty_directory_of_the_cwd(isolated, covet_subprocess):
+    # With `python -m covet`, the current directory is on sys.path: the empty ./mysite looks like a
+    # namespace package called mysite, which must not count as a clash.
+    (isolated / "mysite").mkdir()
+    result = covet_subprocess.run("new", "mysite", cwd=isolated)
+    assert result.returncode == 0, result.stderr
+    assert (isolated / "mysite" / "mysite" / "settings.py").is_file()
+    again = covet_subprocess.run("new", "mysite", cwd=isolated)
+    assert again.returncode == 1
+    assert "already exists and is not empty" in again.stderr

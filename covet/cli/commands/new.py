@@ -9,7 +9,7 @@ import click
 
 from covet import __version__
 from covet.cli.console import stdout
-from covet.cli.scaffold import project_template_dir, render_tree, validate_package_name
+from covet.cli.scaffold import project_template_dir, render_tree, validate_new_package
 from covet.conf.checks import INSECURE_KEY_PREFIX
 
 # Names the template itself uses at the top level of a project.
@@ -32,7 +32,7 @@ def development_secret_key() -> str:
 def command(name: str, directory: Path | None) -> Path:
     """Create a new project called NAME."""
     target = (directory if directory is not None else Path.cwd() / name).resolve()
-    validate_package_name(name, "project", RESERVED_PROJECT_NAMES)
+    validate_new_package(name, "project", target, RESERVED_PROJECT_NAMES)
     context = {"project_name": name, "secret_key": development_secret_key(), "covet_version": __version__}
     render_tree(project_template_dir(), target, context, {"project_name": name, "_gitignore": ".gitignore"})
     _print_next_steps(name, target)

@@ -8,7 +8,7 @@ import click
 
 from covet.cli.console import stdout
 from covet.cli.project import project_root, require_project
-from covet.cli.scaffold import app_template_dir, ensure_free_target, render_tree, validate_package_name
+from covet.cli.scaffold import app_template_dir, render_tree, validate_new_package
 from covet.conf.discovery import add_to_sys_path
 
 RESERVED_APP_NAMES = frozenset({"tests", "static", "templates", "covet"})
@@ -21,10 +21,8 @@ def command(name: str) -> Path:
     location = require_project()
     root = project_root(location)
     target = root / name
-    if name.isidentifier():
-        ensure_free_target(target)  # "already exists" says more than "clashes with a module" for an existing app
-    add_to_sys_path(root)  # so that a clash with one of the project's own packages is seen
-    validate_package_name(name, "app", RESERVED_APP_NAMES | {location.settings_module.partition(".")[0]})
+    add_to_sys_path(root)  # so that a clash with one of the project's own modules is seen
+    validate_new_package(name, "app", target, RESERVED_APP_NAMES | {location.settings_module.partition(".")[0]})
     context = {
         "app_name": name,
         "class_name": "".join(part.capitalize() for part in name.split("_")),
