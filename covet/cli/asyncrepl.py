@@ -10,7 +10,9 @@ import ast
 import asyncio
 import code
 import concurrent.futures
+import contextlib
 import inspect
+import sys
 import threading
 import types
 from typing import Any
@@ -76,6 +78,9 @@ class AsyncConsole(code.InteractiveConsole):
 
 def interact(namespace: dict[str, Any], banner: str) -> None:
     """Run the async console until end of input (Ctrl+D) or ``exit()``."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401 - line editing and history for input()
     loop_thread = LoopThread()
     loop_thread.start()
     try:
