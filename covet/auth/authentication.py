@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import hmac
-import importlib
 import inspect
 from typing import Any
 
 from covet.auth.anonymous import AnonymousUser
+from covet.conf.importing import import_string
 from covet.exceptions import ImproperlyConfigured, PermissionDenied
 from covet.http import Request
 from covet.middleware.audit import audit
@@ -28,13 +28,7 @@ HASH_SESSION_KEY = "_auth_user_hash"
 
 @functools.lru_cache(maxsize=32)
 def load_backend(path: str) -> Any:
-    module_name, _, class_name = path.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module_name), class_name)()
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise ImproperlyConfigured(
-            f"AUTHENTICATION_BACKENDS entry {path!r} cannot be imported ({exc}); check the dotted path."
-        ) from exc
+    return import_string(path, setting="AUTHENTICATION_BACKENDS")()
 
 
 def backend_paths() -> list[str]:

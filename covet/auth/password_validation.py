@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import gzip
-import importlib
 import re
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Protocol
 
-from covet.exceptions import ImproperlyConfigured, ValidationError
+from covet.conf.importing import import_string
+from covet.exceptions import ValidationError
 
 DEFAULT_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
     {"NAME": "covet.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,14 +142,7 @@ def get_password_validators(config: Iterable[dict[str, Any]] | None = None) -> l
             config = DEFAULT_PASSWORD_VALIDATORS
     validators: list[PasswordValidator] = []
     for entry in config:
-        name = entry.get("NAME", "")
-        module_name, _, class_name = name.rpartition(".")
-        try:
-            cls = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError, ValueError) as exc:
-            raise ImproperlyConfigured(
-                f"AUTH_PASSWORD_VALIDATORS entry {name!r} cannot be imported ({exc}); check its NAME."
-            ) from exc
+        cls = import_string(entry.get("NAME", ""), setting="AUTH_PASSWORD_VALIDATORS (check its NAME)")
         validators.append(cls(**entry.get("OPTIONS", {})))
     return validators
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 from typing import Any
 
 from covet.cache.base import BaseCache
+from covet.conf.importing import import_string
 from covet.exceptions import ImproperlyConfigured
 
 DEFAULT_CACHE_ALIAS = "default"
@@ -20,15 +20,7 @@ BACKEND_ALIASES = {
 
 
 def import_backend(path: str) -> type[BaseCache]:
-    dotted = BACKEND_ALIASES.get(path, path)
-    module_name, _, class_name = dotted.rpartition(".")
-    try:
-        backend = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise ImproperlyConfigured(
-            f"Cache BACKEND {path!r} cannot be imported ({exc}). Use 'locmem', 'redis' or a dotted path to a "
-            "BaseCache subclass in settings.CACHES."
-        ) from exc
+    backend = import_string(BACKEND_ALIASES.get(path, path), setting="CACHES (BACKEND: 'locmem', 'redis' or a path)")
     if not (isinstance(backend, type) and issubclass(backend, BaseCache)):
         raise ImproperlyConfigured(f"Cache BACKEND {path!r} is not a covet.cache.BaseCache subclass.")
     return backend

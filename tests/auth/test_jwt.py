@@ -10,25 +10,16 @@ import jwt as pyjwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from live_services import require_redis, unique_prefix
+from live_services import fresh_default_cache
 
 from covet.auth import jwt
-from covet.cache import caches
 from covet.conf import settings
 
 
 @pytest.fixture(params=["locmem", "redis"])
 async def revocation_cache(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    if request.param == "redis":
-        backend = {"BACKEND": "redis", "LOCATION": require_redis(), "KEY_PREFIX": unique_prefix()}
-    else:
-        backend = {"BACKEND": "locmem", "LOCATION": unique_prefix()}
-    with settings.override(CACHES={"default": backend}):
-        caches.reset()
-        yield request.param
-        await caches["default"].clear()
-        await caches.close_all()
-    caches.reset()
+    async with fresh_default_cache(request.param) as kind:
+        yield kind
 
 
 def claims_of(token: str) -> dict:  # type: ignore[type-arg]

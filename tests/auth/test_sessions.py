@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from http.cookies import SimpleCookie
 
 import pytest
-from live_services import require_redis, unique_prefix
+from live_services import fresh_default_cache
 from requests_in_memory import make_request
 
 from covet.auth.sessions import Session, SessionMiddleware
@@ -19,15 +19,10 @@ from covet.http import JSONResponse, Request, Response
 
 @pytest.fixture(params=["signed_cookie", "cache-locmem", "cache-redis"])
 async def engine(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    cache = {"BACKEND": "locmem", "LOCATION": unique_prefix()}
-    if request.param == "cache-redis":
-        cache = {"BACKEND": "redis", "LOCATION": require_redis(), "KEY_PREFIX": unique_prefix()}
-    with settings.override(SESSION_ENGINE=request.param.split("-")[0], CACHES={"default": cache}):
-        caches.reset()
-        yield request.param
-        await caches["default"].clear()
-        await caches.close_all()
-    caches.reset()
+    kind = "redis" if request.param == "cache-redis" else "locmem"
+    async with fresh_default_cache(kind):
+        with settings.override(SESSION_ENGINE=request.param.split("-")[0]):
+            yield request.param
 
 
 async def session_view(request: Request) -> Response:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -46,3 +49,22 @@ def require_postgres() -> str:
             pytest.fail("PostgreSQL is required when CI=true but nothing answers on 127.0.0.1:5432.")
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (start it, or set CI=true to make this a failure).")
     return POSTGRES_URL
+
+
+@asynccontextmanager
+async def fresh_default_cache(kind: str) -> AsyncIterator[str]:
+    """``CACHES["default"]`` as a new local-memory (``kind="locmem"``) or real Redis cache; emptied afterwards."""
+    from covet.cache import caches
+    from covet.conf import settings
+
+    cache: dict[str, Any] = {"BACKEND": "locmem", "LOCATION": unique_prefix()}
+    if kind == "redis":
+        cache = {"BACKEND": "redis", "LOCATION": require_redis(), "KEY_PREFIX": unique_prefix()}
+    with settings.override(CACHES={"default": cache}):
+        caches.reset()
+        try:
+            yield kind
+        finally:
+            await caches["default"].clear()
+            await caches.close_all()
+            caches.reset()

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from live_services import require_redis, unique_prefix
+from live_services import fresh_default_cache
 
 from covet.auth.sessions import Session
-from covet.cache import cache_page, caches
+from covet.cache import cache_page
 from covet.conf import settings
 from covet.http import PlainTextResponse, Request, Response, StreamingResponse
 
@@ -23,15 +23,8 @@ if not settings.is_configured:
 
 @pytest.fixture(params=["locmem", "redis"])
 async def default_cache(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    cache = {"BACKEND": "locmem", "LOCATION": unique_prefix()}
-    if request.param == "redis":
-        cache = {"BACKEND": "redis", "LOCATION": require_redis(), "KEY_PREFIX": unique_prefix()}
-    with settings.override(CACHES={"default": cache}):
-        caches.reset()
+    async with fresh_default_cache(request.param):
         yield
-        await caches["default"].clear()
-        await caches.close_all()
-    caches.reset()
 
 
 def counting_view(make: type[Response] = PlainTextResponse, **response_kwargs: object):  # type: ignore[no-untyped-def]

@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 
 import orjson
 import pytest
-from live_services import require_redis, unique_prefix
+from live_services import fresh_default_cache, unique_prefix
 from requests_in_memory import make_request, ok_view, run
 
-from covet.cache import caches
 from covet.conf import settings
 from covet.exceptions import ImproperlyConfigured
 from covet.http import PlainTextResponse, Request, Response
@@ -19,17 +18,10 @@ from covet.middleware.ratelimit import Rate, RateLimitMiddleware, ratelimit
 from covet.middleware.ratelimit_store import LocalRateLimitStore, gcra
 
 
-@pytest.fixture(params=["local", "redis"])
+@pytest.fixture(params=["locmem", "redis"])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[str]:
-    cache = {"BACKEND": "locmem", "LOCATION": unique_prefix()}
-    if request.param == "redis":
-        cache = {"BACKEND": "redis", "LOCATION": require_redis(), "KEY_PREFIX": unique_prefix()}
-    with settings.override(CACHES={"default": cache}):
-        caches.reset()
-        yield request.param
-        await caches["default"].clear()
-        await caches.close_all()
-    caches.reset()
+    async with fresh_default_cache(request.param) as kind:
+        yield kind
 
 
 def limited_view(rate: str, **options: object):  # type: ignore[no-untyped-def]

@@ -15,13 +15,12 @@ A cookie that is unknown, expired or tampered with gives a new empty session —
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from covet.auth.sessions.backends.base import SessionBackend
 from covet.auth.sessions.session import Session
 from covet.conf import settings
-from covet.exceptions import ImproperlyConfigured
+from covet.conf.importing import import_string
 from covet.http import Request, Response
 from covet.middleware import GetResponse
 from covet.middleware.proxy import request_is_secure
@@ -37,14 +36,7 @@ ENGINE_ALIASES = {
 
 def load_backend(engine: str, age: int) -> SessionBackend:
     dotted = ENGINE_ALIASES.get(engine, engine)
-    module_name, _, class_name = dotted.rpartition(".")
-    try:
-        backend_class = getattr(importlib.import_module(module_name), class_name)
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise ImproperlyConfigured(
-            f"SESSION_ENGINE {engine!r} cannot be imported ({exc}); use 'cache', 'signed_cookie', 'db' or a dotted "
-            "path to a SessionBackend subclass."
-        ) from exc
+    backend_class = import_string(dotted, setting="SESSION_ENGINE ('cache', 'signed_cookie', 'db' or a path)")
     if dotted == ENGINE_ALIASES["cache"]:
         backend: SessionBackend = backend_class(age, getattr(settings, "SESSION_CACHE_ALIAS", "default"))
     else:
