@@ -64,6 +64,10 @@ class HTTPConnection(asyncio.Protocol):
         self._writable = asyncio.Event()
         self._writable.set()
         self._timer: asyncio.TimerHandle | None = None
+        # The next request waits while the client is not reading our responses (pipelining flood guard).
+        self._next_cycle_pending = False
+        # Bytes after a request that asked to close the connection: finish the response, then close.
+        self._close_after_response = False
 
     # -- asyncio.Protocol ---------------------------------------------------------
 
@@ -115,19 +119,29 @@ class HTTPConnection(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self._writable.set()
+        if self._next_cycle_pending and not self._closing:
+            self._next_cycle_pending = False
+            self._next_cycle()
+            self._process_events()
 
     # -- event processing ------------------------------------------------------------
 
     @property
     def _idle(self) -> bool:
-        return self._cycle is None and not self._draining
+        return self._cycle is None and not self._draining and not self._next_cycle_pending
 
     def _process_events(self) -> None:
         while not self._closing:
             try:
                 event = self._connection.next_event()
             except RequestRejected as exc:
-                self._reject(exc)
+                if self._cycle is not None and self._cycle.body_complete:
+                    # Input after a request that ended the connection (Connection: close): ignore it and
+                    # let the response in flight finish.
+                    self._close_after_response = True
+                    self._pause_reading()
+                else:
+                    self._reject(exc)
                 return
             if event is h11.NEED_DATA:
                 return
@@ -216,19 +230,22 @@ class HTTPConnection(asyncio.Protocol):
             self._cycle = None
         if self._closing:
             return
-        outcome = "close" if self._state.shutting_down else self._connection.cycle_outcome()
+        closing = self._state.shutting_down or self._close_after_response
+        outcome = "close" if closing else self._connection.cycle_outcome()
         if outcome == "close":
             self._close()
         elif outcome == "drain":
             self._draining = True
             self._resume_reading()
             self._set_timer(self._config.body_timeout, self._on_body_timeout)
+        elif not self._writable.is_set():
+            self._next_cycle_pending = True
         else:
             self._next_cycle()
             self._process_events()
 
     def app_failed(self, cycle: RequestCycle) -> None:
-        if self._closing:
+        if self._closing or cycle is not self._cycle:
             return
         if cycle.headers_written:
             # Part of the response is on the wire: closing is the only way to tell the client it is incomplete.
@@ -319,7 +336,7 @@ class HTTPConnection(asyncio.Protocol):
 
     def shutdown(self) -> None:
         """Close now if idle; otherwise close right after the response in flight."""
-        if self._idle:
+        if self._cycle is None and not self._draining:
             self._close()
 
     def abort(self) -> None:

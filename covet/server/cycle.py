@@ -167,7 +167,8 @@ class RequestCycle:
                 logger.exception(
                     "Exception in ASGI application while handling %s %s", self.scope["method"], self.scope["path"]
                 )
-                self._owner.app_failed(self)
+                if not self.response_complete:
+                    self._owner.app_failed(self)
         else:
             if not self.response_complete and not self.disconnected:
                 logger.error(

@@ -178,3 +178,60 @@ def test_rich_handler_colours_the_status_code(caplog: pytest.LogCaptureFixture) 
     assert text.plain == '10.0.0.1:4000 - "GET /missing HTTP/1.1" 404 9 1.2ms'
     styled = [(text.plain[span.start : span.end], str(span.style)) for span in text.spans]
     assert styled == [("404", "yellow")]
+
+
+async def test_pipelined_flood_is_throttled_while_the_client_does_not_read() -> None:
+    calls = 0
+    payload = b"p" * 65536
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        nonlocal calls
+        calls += 1
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": payload})
+
+    requests = 400
+    async with serving(app, lifespan="off") as address:
+        reader, writer = await asyncio.open_connection(*address)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * requests)
+        await writer.drain()
+        await asyncio.sleep(1.0)
+        # 400 x 64 KiB = 25 MiB of answers: without backpressure the server would have produced them all.
+        assert calls < requests / 2, calls
+        received = 0
+        while received < requests * len(payload):
+            head = await reader.readuntil(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200 OK")
+            received += len(await reader.readexactly(len(payload)))
+        writer.close()
+    assert calls == requests
+
+
+async def test_input_after_a_connection_close_request_does_not_spoil_the_response() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.sleep(0.1)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"complete"})
+
+    async with serving(app, lifespan="off") as address:
+        reply = await raw_exchange(address, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGARBAGE AFTER")
+    assert reply.startswith(b"HTTP/1.1 200 OK")
+    assert reply.endswith(b"\r\n\r\ncomplete")
+
+
+async def test_app_failing_after_its_response_leaves_the_connection_alone(caplog: pytest.LogCaptureFixture) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": scope["path"].encode()})
+        raise RuntimeError("cleanup failed after the response")
+
+    async with serving(app, lifespan="off") as address:
+        reader, writer = await asyncio.open_connection(*address)
+        for path in (b"/one", b"/two"):
+            writer.write(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = await reader.readuntil(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200 OK")
+            assert await reader.readexactly(len(path)) == path
+            await asyncio.sleep(0.05)
+        writer.close()
+    assert "cleanup failed after the response" in caplog.text
