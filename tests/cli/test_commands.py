@@ -70,16 +70,21 @@ def test_shell_snippet_error_prints_the_traceback_and_exits_1(runner, project):
 
 
 def test_interactive_async_shell_reads_stdin(project, covet_subprocess):
-    result = covet_subprocess.run(
-        "shell",
-        "--interface",
-        "python",
-        cwd=project,
-        input="x = await asyncio.sleep(0, result=5)\nprint(x * 3)\nprint(settings.DEBUG)\n",
-    )
+    lines = [
+        "x = await asyncio.sleep(0, result=5)",
+        "print(x * 3)",
+        "first = await asyncio.sleep(0, result=asyncio.get_running_loop())",
+        "second = await asyncio.sleep(0, result=asyncio.get_running_loop())",
+        "print(first is second)",
+        "1 / 0",
+        "print(settings.DEBUG)",
+    ]
+    result = covet_subprocess.run("shell", "--interface", "python", cwd=project, input="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
     printed = [re.sub(r"^(>>> |\.\.\. )+", "", line) for line in result.stdout.splitlines()]
-    assert printed[-3:-1] == ["15", "True"]
+    # One event loop for the whole session; an error is shown and the shell goes on.
+    assert [line for line in printed if line] == ["15", "True", "True"]
+    assert "ZeroDivisionError" in result.stderr
     assert "Top-level await works" in result.stderr
 
 
