@@ -27,6 +27,9 @@ from covet.forms.fields import (
     UUIDField,
 )
 from covet.forms.form import Form
+from covet.forms.model_choices import ModelChoiceField, ModelMultipleChoiceField
+from covet.forms.model_fields import formfield_for
+from covet.forms.modelform import ModelForm
 from covet.forms.widgets import (
     CheckboxInput,
     CheckboxSelectMultiple,
@@ -72,6 +75,9 @@ __all__ = [
     "HiddenInput",
     "IntegerField",
     "JSONField",
+    "ModelChoiceField",
+    "ModelForm",
+    "ModelMultipleChoiceField",
     "MultipleChoiceField",
     "NumberInput",
     "PasswordInput",
@@ -87,4 +93,5 @@ __all__ = [
     "URLInput",
     "UUIDField",
     "Widget",
+    "formfield_for",
 ]

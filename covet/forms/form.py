@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Self
 
 from markupsafe import Markup
 
-from covet.exceptions import ValidationError
+from covet.exceptions import BadRequest, ValidationError
 from covet.forms.boundfield import BoundField
 from covet.forms.errors import NON_FIELD_ERRORS, ErrorDict, ErrorList, messages_of
 from covet.forms.fields.base import Field
@@ -40,12 +40,11 @@ class DeclarativeFieldsMetaclass(type):
             attrs.pop(key)
         cls = super().__new__(mcs, name, bases, attrs, **kwargs)
         fields: dict[str, Field] = {}
-        for base in reversed(cls.__mro__[1:]):
-            fields.update(getattr(base, "declared_fields", {}))
-            for key, value in vars(base).items():  # a subclass may remove a field by setting it to None
+        for base in reversed(cls.__mro__):
+            fields.update(declared if base is cls else getattr(base, "declared_fields", {}))
+            for key, value in vars(base).items():  # a subclass removes an inherited field by setting it to None
                 if value is None and key in fields:
                     fields.pop(key)
-        fields.update(declared)
         cls.declared_fields = fields  # type: ignore[attr-defined]
         cls.base_fields = dict(fields)  # type: ignore[attr-defined]
         return cls
@@ -104,7 +103,7 @@ class Form(metaclass=DeclarativeFieldsMetaclass):
         if content_type.startswith("application/json"):
             document = await request.json()
             if not isinstance(document, dict):
-                raise ValidationError("The JSON body must be an object mapping field names to values.")
+                raise BadRequest("The JSON body must be an object mapping field names to values.")
             return cls(document, **kwargs)
         submitted = await request.form()
         items = submitted.multi_items()

@@ -148,7 +148,11 @@ class FileInput(Input):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         values = getlist(files, name)
-        return values[-1] if values else None
+        if values:
+            return values[-1]
+        # A text value under a file input's name means the form was not sent as multipart: let the field say so.
+        texts = getlist(data, name)
+        return texts[-1] if texts else None
 
 
 class Textarea(Widget):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from covet.forms.fields.base import Field
-from covet.forms.widgets import ChoiceWidget, Select, SelectMultiple
+from covet.forms.widgets import ChoiceWidget, Select, SelectMultiple, Widget
 
 
 def normalize_choices(choices: Any) -> list[tuple[Any, str]]:
@@ -25,7 +25,7 @@ def normalize_choices(choices: Any) -> list[tuple[Any, str]]:
 
 
 class ChoiceField(Field):
-    default_widget = Select
+    default_widget: ClassVar[type[Widget]] = Select
     default_error_messages = {"invalid_choice": "Select a valid choice. {value} is not one of the available choices."}
 
     def __init__(self, *, choices: Iterable[Any] | type = (), **kwargs: Any) -> None:

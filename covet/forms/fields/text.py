@@ -58,7 +58,7 @@ class EmailField(CharField):
 
 
 class URLField(CharField):
-    """A URL; ``example.com/page`` gets ``https://`` put in front."""
+    """A URL; a bare host name (``example.com/page``) gets ``https://`` put in front."""
 
     default_widget = URLInput
     default_validators = (validate_url,)
@@ -66,7 +66,9 @@ class URLField(CharField):
     def to_python(self, value: Any) -> Any:
         text = super().to_python(value)
         if isinstance(text, str) and text and "://" not in text:
-            text = "https://" + text
+            before_colon, colon, _rest = text.partition(":")
+            if not colon or "." in before_colon:  # "example.com/x" or "example.com:8080", not "mailto:" or "javascript:"
+                text = "https://" + text
         return text
 
 
