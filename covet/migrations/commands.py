@@ -242,6 +242,8 @@ async def _run_steps(
         await _on_connection(project, run)
     except CommandError as exc:
         raise MigrationError(str(exc)) from exc
+    except MigrationError:
+        raise
     except Exception as exc:
         raise await _failure(project, script_directory, exc) from exc
     return steps

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .apps import TableOwnership
+from .errors import MigrationError
 
 OPTIONS_KEY = "covet"
 
@@ -166,12 +167,14 @@ def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
         cursor.close()
 
 
-class ForeignKeyCheckError(Exception):
+class ForeignKeyCheckError(MigrationError):
+    """Migrations ran with SQLite's foreign keys off and left rows pointing at rows that do not exist."""
+
     def __init__(self, tables: list[str]) -> None:
         self.tables = tables
         super().__init__(
-            "After migrating, rows in " + ", ".join(tables) + " reference rows that do not exist "
-            "(PRAGMA foreign_key_check). Fix the data, for example with a data migration, and migrate again."
+            "The migrations were applied, but rows in " + ", ".join(tables) + " now reference rows that do not "
+            "exist (SQLite's PRAGMA foreign_key_check). Fix the data, e.g. with a data migration, and migrate again."
         )
 
 

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from covet.migrations import MigrationFailed, MigrationProject, current_heads, make_migrations, migrate, show_migrations
+from covet.migrations import (
+    MigrationError,
+    MigrationFailed,
+    MigrationProject,
+    current_heads,
+    make_migrations,
+    migrate,
+    show_migrations,
+)
 
 FAILING_UPGRADE = (
     "def upgrade() -> None:\n"
@@ -48,3 +56,29 @@ async def test_failing_revision_leaves_the_database_at_the_previous_revision(
     # nothing of the broken revision remains.
     assert "books_scratch" not in await schema.table_names()
     assert "pages" not in await schema.columns("books_book")
+
+
+async def test_dangling_foreign_key_from_a_data_migration_is_reported(
+    project_at: Callable[[int], MigrationProject], database_url: str
+) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+    [data] = await make_migrations(project, "books", message="orphan", empty=True)
+    assert data.path is not None
+    data.path.write_text(
+        data.path.read_text().replace(
+            "def upgrade() -> None:\n    pass\n",
+            "def upgrade() -> None:\n"
+            "    op.execute(\"INSERT INTO books_book (id, title, author_id) VALUES (1, 'Orphan', 999)\")\n",
+        )
+    )
+    if database_url.startswith("postgresql"):
+        # PostgreSQL enforces the foreign key inside the migration: it fails and is rolled back.
+        with pytest.raises(MigrationFailed, match=f"Migration 'books {data.revision}' failed: IntegrityError"):
+            await migrate(project)
+        assert data.revision not in await current_heads(project)
+    else:
+        # SQLite migrates with foreign keys off (table rebuilds need it) and checks them afterwards.
+        with pytest.raises(MigrationError, match="rows in books_book now reference rows that do not exist"):
+            await migrate(project)
+        assert data.revision in await current_heads(project)
