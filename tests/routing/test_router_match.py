@@ -247,7 +247,9 @@ def test_endpoint_signature_is_checked_at_registration() -> None:
     async def with_default(request, id, page=1):
         return "x"
 
-    with pytest.raises(ImproperlyConfigured, match=r"no_param\(request\) cannot be called as .*no_param\(request, id\)"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"no_param\(request\) cannot be called as .*no_param\(request, id\)"
+    ):
         r.add_route("/a/{id:int}", no_param)
     with pytest.raises(ImproperlyConfigured, match="takes the request first"):
         r.add_route("/b", no_request)
