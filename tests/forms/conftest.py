@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 import sqlalchemy.ext.asyncio
 
 from covet.conf import settings
@@ -23,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if not settings.is_configured:
     settings.configure(SECRET_KEY="forms-tests-" + "x" * 40, ALLOWED_HOSTS=["testserver"])
 
-from forms_testapp import models  # noqa: E402  (needs settings)
+from forms_testapp import models
 
-from covet.orm import close_all, get_engine  # noqa: E402
-from covet.orm.registry import metadata  # noqa: E402
+from covet.orm import close_all, get_engine
+from covet.orm.registry import metadata
 
 PG_HOST = os.environ.get("COVET_TEST_PG_HOST", "127.0.0.1")
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:5432/test"

@@ -31,6 +31,9 @@ from covet.forms import (
     UUIDField,
 )
 
+NO_MORE = "Ensure that there are no more than"
+NOT_A_CHOICE = "Select a valid choice. {} is not one of the available choices."
+
 
 def messages(field: Field, value: Any) -> list[str]:
     with pytest.raises(ValidationError) as caught:
@@ -100,9 +103,9 @@ def test_datetime_without_zone_is_taken_in_time_zone(settings: Any) -> None:
         (IntegerField(max_value=9), "10", "Ensure this value is less than or equal to 9."),
         (FloatField(), "inf", "Enter a number."),
         (FloatField(), "1,5", "Enter a number."),
-        (DecimalField(max_digits=4, decimal_places=2), "12345.1", "Ensure that there are no more than 4 digits in total."),
-        (DecimalField(max_digits=5, decimal_places=1), "1.25", "Ensure that there are no more than 1 decimal places."),
-        (DecimalField(max_digits=3, decimal_places=1), "123", "Ensure that there are no more than 2 digits before the decimal point."),
+        (DecimalField(max_digits=4, decimal_places=2), "12345.1", f"{NO_MORE} 4 digits in total."),
+        (DecimalField(max_digits=5, decimal_places=1), "1.25", f"{NO_MORE} 1 decimal places."),
+        (DecimalField(max_digits=3, decimal_places=1), "123", f"{NO_MORE} 2 digits before the decimal point."),
         (DecimalField(), "NaN", "Enter a number."),
         (BooleanField(), "", "This field is required."),
         (DateField(), "2023-02-30", "Enter a valid date (YYYY-MM-DD)."),
@@ -111,8 +114,8 @@ def test_datetime_without_zone_is_taken_in_time_zone(settings: Any) -> None:
         (TimeField(), "25:00", "Enter a valid time (HH:MM)."),
         (DurationField(), "soon", "Enter a valid duration ([days ]HH:MM:SS)."),
         (UUIDField(), "1234", "Enter a valid UUID."),
-        (ChoiceField(choices=[("r", "Red")]), "x", "Select a valid choice. x is not one of the available choices."),
-        (MultipleChoiceField(choices=["a"]), ["a", "z"], "Select a valid choice. z is not one of the available choices."),
+        (ChoiceField(choices=[("r", "Red")]), "x", NOT_A_CHOICE.format("x")),
+        (MultipleChoiceField(choices=["a"]), ["a", "z"], NOT_A_CHOICE.format("z")),
         (MultipleChoiceField(choices=["a"]), [], "This field is required."),
         (MultipleChoiceField(choices=["a"]), "a", "Enter a list of values."),
     ],
@@ -138,7 +141,8 @@ def test_custom_error_messages_and_validators() -> None:
 
 
 def test_widget_attributes_follow_the_options() -> None:
-    assert CharField(max_length=5, min_length=2).widget_attrs(CharField().widget) == {"maxlength": "5", "minlength": "2"}
+    text = CharField(max_length=5, min_length=2)
+    assert text.widget_attrs(text.widget) == {"maxlength": "5", "minlength": "2"}
     number = IntegerField(min_value=0, max_value=10)
     assert number.widget_attrs(number.widget) == {"min": "0", "max": "10"}
     price = DecimalField(max_digits=6, decimal_places=2)

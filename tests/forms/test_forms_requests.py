@@ -66,9 +66,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     (tmp_path / "form.html").write_text(
         '<form method="post">{{ form.as_div() }}<button>Send</button></form>', encoding="utf-8"
     )
-    with settings.override(TEMPLATES=[{"DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {"bytecode_cache": False}}]):
-        with TestClient(CovetApp(router)) as test_client:
-            yield test_client
+    templates = [{"DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {"bytecode_cache": False}}]
+    with settings.override(TEMPLATES=templates), TestClient(CovetApp(router)) as test_client:
+        yield test_client
 
 
 def test_valid_urlencoded_post(client: TestClient) -> None:
@@ -100,8 +100,10 @@ def test_multipart_upload(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"document": ("big.txt", b"x" * 1001, "text/plain")}, "The file is too large (1001 bytes); the limit is 1000 bytes."),
-        ({"document": ("run.exe", b"MZ", "application/octet-stream")}, "Files of type .exe are not allowed; allowed: .txt, .md."),
+        ({"document": ("big.txt", b"x" * 1001, "text/plain")},
+         "The file is too large (1001 bytes); the limit is 1000 bytes."),
+        ({"document": ("run.exe", b"MZ", "application/octet-stream")},
+         "Files of type .exe are not allowed; allowed: .txt, .md."),
         ({"document": ("empty.txt", b"", "text/plain")}, "The submitted file is empty."),
         ({"document": ("", b"", "application/octet-stream")}, "This field is required."),
     ],

@@ -67,7 +67,8 @@ class URLField(CharField):
         text = super().to_python(value)
         if isinstance(text, str) and text and "://" not in text:
             before_colon, colon, _rest = text.partition(":")
-            if not colon or "." in before_colon:  # "example.com/x" or "example.com:8080", not "mailto:" or "javascript:"
+            # "example.com/x" and "example.com:8080" get a scheme; "mailto:..." and "javascript:..." do not
+            if not colon or "." in before_colon:
                 text = "https://" + text
         return text
 

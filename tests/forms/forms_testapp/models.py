@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from covet.exceptions import ValidationError
 from covet.orm import (
     CASCADE,
     BooleanField,
@@ -21,7 +22,6 @@ from covet.orm import (
     URLField,
     UUIDField,
 )
-from covet.exceptions import ValidationError
 
 
 class Author(Model):
