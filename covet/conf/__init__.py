@@ -3,7 +3,7 @@
 See ``covet.conf.global_settings`` for every setting and its default, and docs/settings.md.
 """
 
-from covet.conf.settings import LazySettings, Settings
+from covet.conf.lazy import LazySettings, Settings
 
 settings = LazySettings()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from covet.conf.checks import CheckMessage, Level, register, registry, run_checks
-from covet.conf.settings import build_settings
+from covet.conf.lazy import build_settings
 
 
 def make_settings(base_dir: Path, **values):

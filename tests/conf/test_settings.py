@@ -312,3 +312,14 @@ def test_threads_reading_first_share_one_load(make_project, monkeypatch):
     for thread in threads:
         thread.join()
     assert len(seen) == 8 and len(set(seen)) == 1
+
+
+def test_a_settings_module_reading_settings_is_a_clear_error(make_project, monkeypatch):
+    project = make_project("from covet.conf import settings\nDEBUG = not settings.DEBUG\n")
+    monkeypatch.chdir(project.root)
+    monkeypatch.setattr("covet.conf.settings", LazySettings())
+    from covet import conf
+
+    with pytest.raises(ImproperlyConfigured, match="while it was being loaded"):
+        conf.settings.DEBUG  # noqa: B018
+    assert not conf.settings.is_configured

@@ -1,4 +1,4 @@
-"""``LazySettings``: the project's settings, loaded on first access.
+"""``LazySettings``: the project's settings (``covet.conf.settings``), loaded on first access.
 
 Loading merges three layers: ``covet.conf.global_settings``, the project's settings module, then
 the environment overrides of ``covet.conf.environ``. ``configure()`` replaces the module with
@@ -97,17 +97,28 @@ class LazySettings:
     """The project's settings; loaded from the settings module the first time a value is read."""
 
     _wrapped: Settings | None
-    _lock: threading.Lock
+    _lock: threading.RLock
+    _loading: bool
 
     def __init__(self) -> None:
         object.__setattr__(self, "_wrapped", None)
-        object.__setattr__(self, "_lock", threading.Lock())
+        object.__setattr__(self, "_lock", threading.RLock())
+        object.__setattr__(self, "_loading", False)
 
     def _setup(self) -> Settings:
         with self._lock:  # threads reading a first setting at once load the module once
             if self._wrapped is not None:
                 return self._wrapped
-            return self._load()
+            if self._loading:  # the same thread, from inside the settings module
+                raise ImproperlyConfigured(
+                    "The settings module read covet.conf.settings while it was being loaded. A settings module "
+                    "defines values; it must not read them through covet.conf.settings."
+                )
+            object.__setattr__(self, "_loading", True)
+            try:
+                return self._load()
+            finally:
+                object.__setattr__(self, "_loading", False)
 
     def _load(self) -> Settings:
         location = find_project()
