@@ -33,8 +33,16 @@ class Owner(orm.Model):
         app_label = "fixtures_io"
 
 
+class Tag(orm.Model):
+    label = orm.CharField(max_length=20)
+
+    class Meta:
+        app_label = "fixtures_io"
+
+
 class Everything(orm.Model):
     owner = orm.ForeignKey(Owner, on_delete=orm.CASCADE, null=True)
+    tags = orm.ManyToManyField(Tag, related_name="things")
     char = orm.CharField(max_length=100)
     text = orm.TextField(blank=True)
     email = orm.EmailField(null=True)
@@ -60,8 +68,12 @@ class Everything(orm.Model):
         app_label = "fixtures_io"
 
 
-MODELS = [Owner, Everything]
+# The auto-created many-to-many table is a model too; dumped and loaded like the others.
+Link = Everything._meta.get_field("tags").through
+MODELS = [Owner, Tag, Everything, Link]
 OWNER_ROWS = [{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace ✓"}]
+TAG_ROWS = [{"id": 1, "label": "red"}, {"id": 2, "label": "blue"}]
+LINK_ROWS = [{"id": 1, "everything_id": 1, "tag_id": 2}, {"id": 2, "everything_id": 2, "tag_id": 2}]
 EVERYTHING_ROWS: list[dict[str, Any]] = [
     {
         "id": 1,
@@ -108,8 +120,10 @@ async def _seed(engine: AsyncEngine) -> None:
     await _create_tables(engine)
     async with engine.begin() as connection:
         await connection.execute(Owner._meta.table.insert(), OWNER_ROWS)
+        await connection.execute(Tag._meta.table.insert(), TAG_ROWS)
         for row in EVERYTHING_ROWS:
             await connection.execute(Everything._meta.table.insert(), [row])
+        await connection.execute(Link._meta.table.insert(), LINK_ROWS)
 
 
 async def _clear(engine: AsyncEngine) -> None:
@@ -122,8 +136,14 @@ async def test_every_field_type_round_trips(engine: AsyncEngine, tmp_path: Path)
     await _seed(engine)
     before = {model: await _rows(engine, model) for model in MODELS}
     objects = await dump_data(engine, MODELS)
-    assert [obj["model"] for obj in objects] == ["fixtures_io.owner"] * 2 + ["fixtures_io.everything"] * 2
-    first = objects[2]
+    labels = [obj["model"] for obj in objects]
+    assert labels.count("fixtures_io.everything") == 2 and labels.count("fixtures_io.everything_tags") == 2
+    # Referenced rows come before the rows referencing them.
+    assert labels.index("fixtures_io.everything") > max(
+        labels.index("fixtures_io.owner"), labels.index("fixtures_io.tag")
+    )
+    assert labels.index("fixtures_io.everything_tags") > labels.index("fixtures_io.everything")
+    first = next(obj for obj in objects if obj["model"] == "fixtures_io.everything")
     assert first["pk"] == 1
     assert first["fields"]["owner"] == 2
     assert first["fields"]["moment"] == "2026-11-22T01:02:03.456789+00:00"
@@ -133,12 +153,12 @@ async def test_every_field_type_round_trips(engine: AsyncEngine, tmp_path: Path)
     fixture.write_bytes(orjson.dumps(objects))
 
     await _clear(engine)
-    assert await load_data(engine, fixture, ModelIndex(MODELS)) == 4
+    assert await load_data(engine, fixture, ModelIndex(MODELS)) == 8
 
     after = {model: await _rows(engine, model) for model in MODELS}
     assert after == before
     # Loading again replaces rows by primary key instead of failing or duplicating them.
-    assert await load_data(engine, fixture, ModelIndex(MODELS)) == 4
+    assert await load_data(engine, fixture, ModelIndex(MODELS)) == 8
     assert {model: await _rows(engine, model) for model in MODELS} == before
     # New rows still get fresh ids after explicit ids were loaded (PostgreSQL sequences were moved on).
     async with engine.begin() as connection:
@@ -209,9 +229,14 @@ async def test_load_objects_orders_by_dependency(engine: AsyncEngine) -> None:
 
 def test_model_selection_errors_list_what_exists() -> None:
     index = ModelIndex(MODELS)
-    assert index.select(["fixtures_io"]) == MODELS
+    assert sorted(model._meta.label_lower for model in index.select(["fixtures_io"])) == sorted(
+        model._meta.label_lower for model in MODELS
+    )
     assert index.select(["fixtures_io.Owner"]) == [Owner]
-    with pytest.raises(FixtureError, match=r"installed apps: fixtures_io\.everything, fixtures_io\.owner"):
+    with pytest.raises(
+        FixtureError,
+        match=r"apps: fixtures_io\.everything, fixtures_io\.everything_tags, fixtures_io\.owner, fixtures_io\.tag\.",
+    ):
         index.select(["fixtures_io.Nope"])
     with pytest.raises(FixtureError, match=r"No models found for 'blog'\. Apps with models: fixtures_io"):
         index.select(["blog"])
