@@ -171,3 +171,9 @@ def test_security_headers_request_id_and_gzip(client: TestClient) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["content-encoding"] == "gzip"
     assert response.text.startswith("<p>covet")  # httpx decompresses
+
+
+def test_api_calls_without_credentials_get_401_not_a_redirect(client: TestClient) -> None:
+    response = client.get("/api/me", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
