@@ -294,7 +294,7 @@ class Model(metaclass=ModelBase):
         errors: dict[str, list[str]] = {}
         for step in (self.clean_fields, self.clean):
             try:
-                step(skipped) if step is self.clean_fields else step()
+                step(skipped) if step == self.clean_fields else step()  # bound methods are new objects: not `is`
             except ValidationError as error:
                 for key, messages in error.messages.items():
                     errors.setdefault(key, []).extend(messages)
