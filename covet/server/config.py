@@ -43,13 +43,15 @@ class ServerConfig:
     shutdown_timeout: float = 10.0
     # One log line per request on the "covet.access" logger.
     access_log: bool = True
+    # Largest WebSocket message (all its frames together); larger ones close the socket with code 1009.
+    websocket_max_message_size: int = 16 * MIB
     # "auto": run the ASGI lifespan protocol if the app supports it; "on": require it; "off": skip it.
     lifespan: LifespanMode = "auto"
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
-        for name in ("max_header_size", "max_body_size"):
+        for name in ("max_header_size", "max_body_size", "websocket_max_message_size"):
             _require_positive(name, getattr(self, name))
         for name in ("header_timeout", "body_timeout", "keep_alive_timeout"):
             _require_positive(name, getattr(self, name))

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,9 @@ from covet.server.access_log import log_access
 from covet.server.config import ServerConfig
 from covet.server.cycle import ClientDisconnected, RequestCycle
 from covet.server.protocol import RequestRejected, ServerConnection, build_scope, error_response
-from covet.types import ASGIApp
+from covet.server.websocket import WebSocketSession
+from covet.server.ws_protocol import build_websocket_scope, handshake_problem, is_websocket_upgrade, websocket_key
+from covet.types import ASGIApp, Scope
 
 logger = logging.getLogger("covet.server")
 
@@ -58,6 +60,8 @@ class HTTPConnection(asyncio.Protocol):
         self._client: tuple[str, int] | None = None
         self._server_address: tuple[str, int] | None = None
         self._cycle: RequestCycle | None = None
+        self._websocket: WebSocketSession | None = None
+        self._websocket_started = 0.0
         self._draining = False
         self._closing = False
         self._reading_paused = False
@@ -95,10 +99,15 @@ class HTTPConnection(asyncio.Protocol):
         self._state.connections.discard(self)
         if self._cycle is not None:
             self._cycle.disconnect()
+        if self._websocket is not None:
+            self._websocket.connection_lost()
         self._writable.set()
 
     def data_received(self, data: bytes) -> None:
         if self._closing:
+            return
+        if self._websocket is not None and self._websocket.open:
+            self._websocket.receive_data(data)
             return
         head_was_in_progress = self._connection.head_in_progress
         try:
@@ -128,7 +137,7 @@ class HTTPConnection(asyncio.Protocol):
 
     @property
     def _idle(self) -> bool:
-        return self._cycle is None and not self._draining and not self._next_cycle_pending
+        return self._cycle is None and not self._draining and not self._next_cycle_pending and self._websocket is None
 
     def _process_events(self) -> None:
         while not self._closing:
@@ -160,11 +169,36 @@ class HTTPConnection(asyncio.Protocol):
 
     def _start_cycle(self, request: h11.Request) -> None:
         self._cancel_timer()
+        if is_websocket_upgrade(request):
+            self._start_websocket(request)
+            return
         scope = build_scope(request, client=self._client, server=self._server_address, state=self._state.lifespan_state)
         cycle = RequestCycle(scope, self._connection, self)
         self._cycle = cycle
         self._set_timer(self._config.body_timeout, self._on_body_timeout)
-        task = self._loop.create_task(cycle.run_asgi(self._state.app))
+        self._run_task(cycle.run_asgi(self._state.app))
+
+    def _start_websocket(self, request: h11.Request) -> None:
+        problem = handshake_problem(request)
+        if problem is not None:
+            self._reject(RequestRejected(400, problem))
+            return
+        scope = build_websocket_scope(
+            request, client=self._client, server=self._server_address, state=self._state.lifespan_state
+        )
+        session = WebSocketSession(
+            scope,
+            websocket_key(request),
+            self._connection,
+            self,
+            max_message_size=self._config.websocket_max_message_size,
+        )
+        self._websocket = session
+        self._websocket_started = time.perf_counter()
+        self._run_task(session.run_asgi(self._state.app))
+
+    def _run_task(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = self._loop.create_task(coroutine)
         self._state.tasks.add(task)
         task.add_done_callback(self._state.tasks.discard)
 
@@ -255,6 +289,19 @@ class HTTPConnection(asyncio.Protocol):
         self._log(cycle, 500)
         self._send_error_and_linger(500, "the application raised an error; see the server log", cycle)
 
+    # -- WebSocketOwner -----------------------------------------------------------------
+
+    def websocket_opened(self, session: WebSocketSession) -> None:
+        self._log_scope(session.scope, 101, 0, self._websocket_started)
+        self._resume_reading()
+
+    def websocket_denied(self, session: WebSocketSession, status: int, reason: str) -> None:
+        self._log_scope(session.scope, status, 0, self._websocket_started)
+        self._send_error_and_linger(status, reason)
+
+    def websocket_finished(self, session: WebSocketSession) -> None:
+        self._close()
+
     # -- errors, timers and closing -------------------------------------------------
 
     def _reject(self, exc: RequestRejected) -> None:
@@ -318,14 +365,17 @@ class HTTPConnection(asyncio.Protocol):
             self._transport.close()
 
     def _log(self, cycle: RequestCycle, status: int) -> None:
+        self._log_scope(cycle.scope, status, cycle.bytes_sent, cycle.started_at)
+
+    def _log_scope(self, scope: Scope, status: int, size: int, started_at: float) -> None:
         if not self._config.access_log:
             return
-        scope = cycle.scope
         path = scope["raw_path"].decode("ascii")
         if scope["query_string"]:
             path += "?" + scope["query_string"].decode("ascii")
-        duration_ms = (time.perf_counter() - cycle.started_at) * 1000
-        log_access(self._client, scope["method"], path, scope["http_version"], status, cycle.bytes_sent, duration_ms)
+        duration_ms = (time.perf_counter() - started_at) * 1000
+        method = scope.get("method", "GET")
+        log_access(self._client, method, path, scope["http_version"], status, size, duration_ms)
 
     # -- graceful shutdown ------------------------------------------------------------
 
@@ -336,7 +386,9 @@ class HTTPConnection(asyncio.Protocol):
 
     def shutdown(self) -> None:
         """Close now if idle; otherwise close right after the response in flight."""
-        if self._cycle is None and not self._draining:
+        if self._websocket is not None:
+            self._websocket.going_away()
+        elif self._cycle is None and not self._draining:
             self._close()
 
     def abort(self) -> None:

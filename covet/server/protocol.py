@@ -208,6 +208,13 @@ class ServerConnection:
             return "close"
         return "drain"
 
+    def switch_protocols(self, headers: Sequence[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+        """Accept an Upgrade request: the 101 response bytes and the client bytes already past the request."""
+        data = self._h11.send(
+            h11.InformationalResponse(status_code=101, headers=list(headers), reason=b"Switching Protocols")
+        )
+        return data, bytes(self._h11.trailing_data[0])
+
     def start_next_cycle(self) -> None:
         self._h11.start_next_cycle()
         self._guard.reset(bytes(self._h11.trailing_data[0]))
