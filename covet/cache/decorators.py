@@ -85,6 +85,9 @@ def cache_page(ttl: float, *, cache: str = DEFAULT_CACHE_ALIAS, key_prefix: str 
                 if isinstance(hit, dict):
                     return _decode(hit)
             response = to_response(await call_view(view, request, **params), view)
+            finalize = getattr(response, "finalize", None)
+            if finalize is not None:  # a TemplateResponse renders its body late; the core would do it after us
+                await finalize()
             if request.method == "GET" and is_cacheable(response):
                 if "max-age" not in response.headers.get("cache-control", ""):
                     response.headers.append("cache-control", f"max-age={int(ttl)}")

@@ -129,3 +129,17 @@ async def test_sync_views_and_dict_return_values(default_cache: None) -> None:
     cached = await sync_view(make_request())
     assert response.headers["content-type"] == cached.headers["content-type"] == "application/json"
     assert cached.body == b'{"ok":true}'
+
+
+async def test_template_responses_are_rendered_before_caching(default_cache: None) -> None:
+    from covet.templates import get_environment, render
+
+    template = get_environment().from_string("<p>hello {{ name }}</p>")
+
+    @cache_page(30)
+    async def page(request: Request) -> Response:
+        return render(request, template, {"name": "world"})
+
+    first = await page(make_request())
+    cached = await page(make_request())
+    assert first.body == cached.body == b"<p>hello world</p>"
