@@ -81,7 +81,7 @@ class ModelChoiceField(ChoiceField):
 
     async def load_choices(self) -> None:
         """Fetch the QuerySet and make its objects the widget's options."""
-        objects = await self.queryset
+        objects = await self.queryset.all()  # a fresh clone: a QuerySet caches its rows once evaluated
         options: list[tuple[Any, str]] = [("", self.empty_label)] if self.empty_label is not None else []
         options += [(self.key_of(obj), self.label_from_instance(obj)) for obj in objects]
         self.choices = options
