@@ -1,6 +1,6 @@
 """View decorators: ``@login_required``, ``@permission_required("app.codename")``, ``@staff_member_required``.
 
-A request that is not signed in is redirected to ``settings.LOGIN_URL`` ["/accounts/login/"] with
+A request that is not signed in is redirected to ``settings.LOGIN_URL`` ["/accounts/login"] with
 ``?next=<path>`` — unless it is an API call (``Authorization`` header, or JSON preferred in
 ``Accept``), which gets 401 with ``WWW-Authenticate: Bearer``. A signed-in user lacking the
 permission gets 403 (audited as ``permission_denied``). Works on async and sync views.
@@ -20,7 +20,7 @@ from covet.middleware.endpoint import call_view
 
 _V = TypeVar("_V", bound=Callable[..., Any])
 
-DEFAULT_LOGIN_URL = "/accounts/login/"
+DEFAULT_LOGIN_URL = "/accounts/login"
 
 
 def _wants_api_answer(request: Request) -> bool:

@@ -1,9 +1,9 @@
-"""Settings for auth tests (configured in code unless a project already did), and the real Redis helpers."""
+"""Auth test setup: settings configured in code (unless a project did), helper paths, and the `database` fixture."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ _TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(_TESTS / "cache"))  # live_services helpers (Redis, PostgreSQL)
 sys.path.insert(0, str(_TESTS / "middleware"))  # requests_in_memory helpers
 
+from auth_database import migrated, postgres_database  # noqa: E402  (found through the paths above)
+from live_services import require_postgres  # noqa: E402
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])
@@ -24,3 +26,18 @@ def _security_settings() -> Iterator[None]:
     """The values these tests assume, even when another suite configured settings first."""
     with settings.override(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         yield
+
+
+FAST = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+BACKENDS = {"AUTHENTICATION_BACKENDS": ["covet.auth.backends.ModelBackend"]}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    with settings.override(**FAST, **BACKENDS):
+        if request.param == "sqlite":
+            async with migrated(f"sqlite+aiosqlite:///{tmp_path / 'auth.sqlite3'}"):
+                yield request.param
+        else:
+            async with postgres_database(require_postgres()) as url, migrated(url):
+                yield request.param

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from auth_database import migrated, postgres_database, table_names
-from live_services import require_postgres
+from auth_database import table_names
 from requests_in_memory import make_request
 
 from covet.auth import authenticate, get_user, login, logout
@@ -19,20 +15,6 @@ from covet.auth.sessions import Session
 from covet.auth.sessions.backends.db import DatabaseSessionBackend
 from covet.conf import settings
 from covet.orm import IntegrityError
-
-FAST = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
-BACKENDS = {"AUTHENTICATION_BACKENDS": ["covet.auth.backends.ModelBackend"]}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    with settings.override(**FAST, **BACKENDS):
-        if request.param == "sqlite":
-            async with migrated(f"sqlite+aiosqlite:///{tmp_path / 'auth.sqlite3'}"):
-                yield request.param
-        else:
-            async with postgres_database(require_postgres()) as url, migrated(url):
-                yield request.param
 
 
 async def test_migration_creates_the_tables(database: str) -> None:

@@ -51,7 +51,7 @@ def test_login_rotates_the_session_and_logout_ends_it(client: TestClient) -> Non
     token = client.get("/csrf").json()["token"]
     assert client.post("/logout", headers={"X-CSRFToken": token}).status_code == 200
     redirect = client.get("/me")
-    assert redirect.status_code == 302 and redirect.headers["location"] == "/accounts/login/?next=/me"
+    assert redirect.status_code == 302 and redirect.headers["location"] == "/accounts/login?next=/me"
     replay = TestClient(client.app, cookies={"sessionid": after})
     assert replay.get("/me").status_code == 302  # the old session is gone server-side
 
