@@ -13,7 +13,7 @@ import covet.auth
 from covet.cache import caches
 from covet.conf import settings
 from covet.core import CovetApp
-from covet.routing import Router, include
+from covet.routing import Router
 from covet.templates import reset_environment
 from covet.testing import TestClient
 
