@@ -49,8 +49,8 @@ class LazyCsrfToken:
             self._token = get_token(self._request)
         return self._token
 
-    def __html__(self) -> str:
-        return str(Markup.escape(str(self)))
+    def __html__(self) -> Markup:
+        return Markup.escape(str(self))
 
     def __bool__(self) -> bool:
         return True
@@ -66,8 +66,8 @@ class LazyCsrfInput:
         field = getattr(settings, "CSRF_FORM_FIELD", "csrf_token")
         return Markup('<input type="hidden" name="{}" value="{}">').format(field, str(self._token))
 
-    def __html__(self) -> str:
-        return str(self())
+    def __html__(self) -> Markup:
+        return self()
 
     def __str__(self) -> str:
         return str(self())
