@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from covet.exceptions import ImproperlyConfigured
+from covet.orm.backends import sqlite as fast_sqlite
 
 #: Execution option set on connections that run one statement outside atomic(); no BEGIN is sent for them.
 AUTOCOMMIT_OPTION = "covet_autocommit"
@@ -50,6 +51,8 @@ def database_settings(alias: str) -> dict[str, Any]:
 def async_url(url: str | sa.URL) -> sa.URL:
     """Pick the async driver for a plain URL: sqlite -> aiosqlite, postgresql/postgres -> asyncpg."""
     parsed = sa.make_url(url)
+    if parsed.drivername in ("sqlite", "sqlite+aiosqlite") and fast_sqlite.SUPPORTED:
+        return parsed.set(drivername="sqlite+covet")
     if "+" not in parsed.drivername:
         driver = _DRIVERS.get(parsed.drivername)
         if driver is None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from covet.orm.fields.base import Field, invalid
-from covet.orm.fields.sqltypes import AwareDateTime
+from covet.orm.fields.sqltypes import AwareDateTime, FastDate
 
 if TYPE_CHECKING:
     from covet.orm.base import Model
@@ -67,7 +67,7 @@ class DateField(_AutoNowMixin):
     description = "Date (without time)"
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
-        return sa.Date()
+        return FastDate()
 
     def now(self) -> dt.date:
         return dt.datetime.now(dt.UTC).date()
