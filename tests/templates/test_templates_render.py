@@ -12,7 +12,7 @@ from covet.conf import settings
 from covet.core import CovetApp
 from covet.http import Request, Response
 from covet.routing import Router
-from covet.templates import TemplateResponse, get_environment, render, render_to_string
+from covet.templates import TemplateDoesNotExist, TemplateResponse, get_environment, render, render_to_string
 from covet.testing import TestClient
 
 
@@ -146,7 +146,7 @@ async def test_await_render_and_render_to_string_outside_views(site: Site) -> No
 
 
 async def test_missing_template_lists_where_it_looked(site: Site) -> None:
-    with pytest.raises(Exception, match="Template 'nope.html' not found. Searched, in order:") as caught:
+    with pytest.raises(TemplateDoesNotExist, match=r"Template 'nope\.html' not found\. Searched, in order:") as caught:
         await render_to_string("nope.html")
     message = str(caught.value)
     assert str(site.templates) in message and str(site.app_templates) in message
@@ -185,7 +185,7 @@ async def test_bad_template_settings_say_what_to_fix(site: Site) -> None:
     with settings.override(TEMPLATES=bad_option), pytest.raises(ImproperlyConfigured, match="no_such_option"):
         get_environment()
     bad_processor = [{"DIRS": [], "OPTIONS": {"context_processors": ["covet.nothing.here"]}}]
-    with settings.override(TEMPLATES=bad_processor), pytest.raises(ImproperlyConfigured, match="covet.nothing.here"):
+    with settings.override(TEMPLATES=bad_processor), pytest.raises(ImproperlyConfigured, match=r"covet\.nothing\.here"):
         get_environment()
     site.write("ok.html", "still fine")
     assert await render_to_string("ok.html") == "still fine"  # nothing stuck from the failures
