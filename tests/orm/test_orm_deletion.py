@@ -43,7 +43,7 @@ async def test_protect_blocks_and_changes_nothing() -> None:
     parent = await Parent.objects.create(name="p")
     await ProtectChild.objects.create(parent=parent)
     await CascadeChild.objects.create(parent=parent)
-    with pytest.raises(ProtectedError, match="PROTECT foreign key ProtectChild.parent") as info:
+    with pytest.raises(ProtectedError, match=r"PROTECT foreign key ProtectChild\.parent") as info:
         await parent.delete()
     assert len(info.value.protected_objects) == 1
     assert await Parent.objects.count() == 1 and await CascadeChild.objects.count() == 1
@@ -75,7 +75,7 @@ async def test_queryset_delete_cascades_and_m2m_links_go() -> None:
     await book.tags.add(tag)
     await publisher.delete()
     assert (await Book.objects.get(pk=book.pk)).publisher_id is None
-    total, per_model = await Author.objects.filter(name="a").delete()
+    _total, per_model = await Author.objects.filter(name="a").delete()
     assert per_model["orm_testapp.Book"] == 1 and per_model["orm_testapp.Book_tags"] == 1
     assert await tag.books.count() == 0 and await Tag.objects.count() == 1
 

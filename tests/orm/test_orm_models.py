@@ -105,7 +105,7 @@ def test_instances() -> None:
     with pytest.raises(TypeError, match="unhashable"):
         hash(author)
     assert Author(pk=1, name="x") == Author(pk=1, name="y") and Author(pk=1) != Tag(pk=1)
-    with pytest.raises(TypeError, match="unexpected keyword argument.*nickname"):
+    with pytest.raises(TypeError, match=r"unexpected keyword argument.*nickname"):
         Author(name="x", nickname="y")
     with pytest.raises(TypeError, match="many-to-many"):
         Book(title="x", tags=[])

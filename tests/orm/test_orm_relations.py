@@ -69,7 +69,7 @@ async def test_reverse_managers(shelf: dict[str, object]) -> None:
 
 
 async def test_many_to_many(shelf: dict[str, object]) -> None:
-    a1, _a2, b1 = shelf["books"]  # type: ignore[misc]
+    _a1, _a2, b1 = shelf["books"]  # type: ignore[misc]
     py, db, web = shelf["tags"]  # type: ignore[misc]
     assert [t.name for t in await b1.tags.order_by("name")] == ["db", "py", "web"]
     await b1.tags.remove(db)

@@ -63,16 +63,15 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 
 if SUPPORTED:
 
-    class CovetAiosqliteCursor(_Base):  # type: ignore[misc]
-        __slots__ = ()
+    class CovetAiosqliteCursor(_Base):
         _awaitable_cursor_close = False
 
         def __init__(self, adapt_connection: Any) -> None:
             self._adapt_connection = adapt_connection
             self._connection = adapt_connection._connection
             self._cursor = _Outcome()
-            self._soft_closed_memoized = {}
-            self._rows = collections.deque()
+            self._soft_closed_memoized: dict[str, Any] = {}
+            self._rows: collections.deque[Any] = collections.deque()
 
         async def _execute_async(self, operation: Any, parameters: Any) -> Any:
             return await self._submit(operation, parameters, many=False)
@@ -88,8 +87,7 @@ if SUPPORTED:
             self._cursor = _Outcome(description, rowcount, lastrowid)
             self._rows = collections.deque(rows)
 
-    class CovetAiosqliteConnection(_BaseConnection):  # type: ignore[misc]
-        __slots__ = ()
+    class CovetAiosqliteConnection(_BaseConnection):
         _cursor_cls = CovetAiosqliteCursor
 
         def _in_transaction(self) -> bool:
@@ -106,7 +104,7 @@ if SUPPORTED:
             if self._in_transaction():
                 super().commit()
 
-    class CovetAiosqliteDBAPI(_BaseDBAPI):  # type: ignore[misc]
+    class CovetAiosqliteDBAPI(_BaseDBAPI):
         def connect(self, *args: Any, **kwargs: Any) -> Any:
             stock = super().connect(*args, **kwargs)
             return CovetAiosqliteConnection(self, stock._connection)
