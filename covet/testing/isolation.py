@@ -22,8 +22,12 @@ def _snapshot_apps(apps: Any) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def isolated_globals() -> Iterator[None]:
-    """Restore settings, app registry, root router, sys.path, sys.modules, os.environ and cwd on exit."""
+def isolated_globals(*, fresh: bool = True) -> Iterator[None]:
+    """Restore settings, app registry, root router, sys.path, sys.modules, os.environ and cwd on exit.
+
+    With ``fresh`` (the default) the block starts with unconfigured settings and an empty registry,
+    as a new process would, whatever an earlier test or conftest configured.
+    """
     from covet.conf import settings
     from covet.conf.apps import apps
 
@@ -34,6 +38,10 @@ def isolated_globals() -> Iterator[None]:
     environ = dict(os.environ)
     cwd = os.getcwd()
     root_router = _get_root_router()
+    if fresh:
+        settings._wrapped = None
+        vars(apps).update(_snapshot_apps(type(apps)()))
+        _set_root_router(None)
     try:
         yield
     finally:
