@@ -21,7 +21,7 @@ from covet.staticfiles.compression import brotli
 from covet.testing import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
-from dev_server_harness import serving  # noqa: E402  (the in-process dev server on a real socket)
+from dev_server_harness import serving  # the in-process dev server on a real socket
 
 
 def make_app() -> CovetApp:
