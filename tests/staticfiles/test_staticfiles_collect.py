@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import StaticSite, build_project
+from static_site import StaticSite, build_project
 
 from covet.conf import settings
 from covet.staticfiles import StaticFinder, collect_static, hashed_name, static_url

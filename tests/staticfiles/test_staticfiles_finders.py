@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import StaticSite
+from static_site import StaticSite
 
 from covet.conf import settings
 from covet.exceptions import ImproperlyConfigured

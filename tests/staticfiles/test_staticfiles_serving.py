@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import StaticSite
+from static_site import StaticSite
 
 from covet.conf import settings
 from covet.core import CovetApp

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from conftest import Site
+from template_site import Site
 
 from covet import messages
 from covet.auth.sessions import SessionMiddleware

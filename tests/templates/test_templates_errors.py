@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import Site
+from template_site import Site
 
 from covet.core import CovetApp
 from covet.http import Request

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from conftest import Site
+from template_site import Site
 
 from covet.conf import settings
 from covet.core import CovetApp
