@@ -4,8 +4,9 @@ Run: ``.venv/bin/python benchmarks/orm.py [--output benchmarks/results/orm.md] [
 (needs the ``bench`` extra: ``pip install -e '.[bench]'``; PostgreSQL from ``COVET_BENCH_POSTGRES``, default
 ``postgresql://postgres@127.0.0.1:5432/test``, where a throwaway database is created and dropped).
 
-Every contender gets its own fresh tables (an ``author`` table of 10 rows and a ``post`` table with a foreign
-key to it) on the same database and does the same work:
+On SQLite every contender uses WAL, ``synchronous=NORMAL`` and foreign keys on (Covet's defaults, set
+explicitly for the others). Every contender runs in its own process with its own fresh tables (an ``author``
+table of 10 rows and a ``post`` table with a foreign key to it) and does the same work:
 
 * insert 1,000 posts one by one (one INSERT per row, autocommit), then delete them;
 * bulk-insert 1,000 posts (the ORM's bulk_create, ``executemany`` for the drivers); best of 3;
@@ -21,9 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import platform
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -101,10 +104,7 @@ class CovetContender:
     async def setup(self) -> None:
         from covet.conf import settings
 
-        if not settings.is_configured:
-            settings.configure(DATABASES={"default": {"URL": self.url}}, INSTALLED_APPS=[])
-        self._override = settings.override(DATABASES={"default": {"URL": self.url}})
-        self._override.__enter__()
+        settings.configure(DATABASES={"default": {"URL": self.url}}, INSTALLED_APPS=[])
         engine = covet_orm.get_engine("default")
         async with engine.begin() as connection:
             for model in (CovetPost, CovetAuthor):
@@ -115,7 +115,6 @@ class CovetContender:
 
     async def teardown(self) -> None:
         await covet_orm.close_all()
-        self._override.__exit__(None, None, None)
 
     async def clear(self) -> None:
         await CovetPost.objects.all().delete()
@@ -171,6 +170,8 @@ class TortoiseContender:
 
     def __init__(self, url: str) -> None:
         self.url = url.replace("postgresql://", "postgres://")
+        if self.url.startswith("sqlite"):
+            self.url += "?synchronous=NORMAL"  # query parameters become PRAGMAs; WAL and foreign keys are its defaults
 
     async def setup(self) -> None:
         await Tortoise.init(db_url=self.url, modules={"models": [__name__]})
@@ -232,15 +233,16 @@ def django_models() -> tuple[Any, Any]:
     return DjangoAuthor, DjangoPost
 
 
-_DJANGO_MODELS: tuple[Any, Any] | None = None
-
-
 def django_database(url: str) -> dict[str, Any]:
     import sqlalchemy as sa
 
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": parsed.database}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": parsed.database,
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"},
+        }
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": parsed.database,
@@ -259,25 +261,15 @@ class DjangoContender:
         self.url = url
 
     async def setup(self) -> None:
-        global _DJANGO_MODELS
         import django
         from django.conf import settings as django_settings
-        from django.db import connections
 
-        if not django_settings.configured:
-            django_settings.configure(
-                DATABASES={"default": django_database(self.url)}, INSTALLED_APPS=[], USE_TZ=True, TIME_ZONE="UTC"
-            )
-            django.setup()
-            _DJANGO_MODELS = django_models()
-        else:
-            connections.close_all()
-            django_settings.DATABASES["default"] = django_database(self.url)
-            connections.settings = connections.configure_settings(django_settings.DATABASES)
-            for alias in list(connections):
-                del connections[alias]
-        assert _DJANGO_MODELS is not None
-        self.Author, self.Post = _DJANGO_MODELS
+        # Each contender runs in its own process (see run()), so Django is configured once, here.
+        django_settings.configure(
+            DATABASES={"default": django_database(self.url)}, INSTALLED_APPS=[], USE_TZ=True, TIME_ZONE="UTC"
+        )
+        django.setup()
+        self.Author, self.Post = django_models()
         await asyncio.to_thread(self._create_tables)
         await self.Author.objects.abulk_create([self.Author(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
 
@@ -349,6 +341,7 @@ class RawSQLiteContender:
 
         self.db = await aiosqlite.connect(self.path, isolation_level=None)
         await self.db.execute("PRAGMA journal_mode=WAL")
+        await self.db.execute("PRAGMA synchronous=NORMAL")
         await self.db.execute("PRAGMA foreign_keys=ON")
         for statement in RAW_CREATE:
             await self.db.execute(statement.format(serial="INTEGER", timestamp="DATETIME"))
@@ -514,23 +507,45 @@ CONTENDERS = {
 }
 
 
+async def run_worker(backend: str, name: str, url: str) -> dict[str, float]:
+    """Measure one contender (in this process) and return its times by operation."""
+    [contender_class] = [c for c in CONTENDERS[backend] if c.name == name]
+    results = Measurements()
+    await measure(contender_class(url), backend, results)
+    return {op: ms for (_, op, _), ms in results.times.items()}
+
+
+def spawn_worker(backend: str, name: str, url: str) -> dict[str, float]:
+    """Each contender runs in a fresh process: ORMs keep global state (Tortoise caches SQL per dialect,
+    Django configures once), and no contender should inherit another's garbage or warm caches."""
+    print(f"[{backend}] {name}...", file=sys.stderr)
+    worker = subprocess.run(
+        [sys.executable, __file__, "--worker", backend, name, url], capture_output=True, text=True, check=False
+    )
+    if worker.returncode != 0:
+        raise RuntimeError(f"The {name} worker on {backend} failed:\n{worker.stderr[-3000:]}")
+    return {op: float(ms) for op, ms in json.loads(worker.stdout.strip().splitlines()[-1]).items()}
+
+
 async def run(backends: list[str]) -> Measurements:
     results = Measurements()
     for backend in backends:
+        drop = None
         if backend == "sqlite":
             directory = tempfile.mkdtemp(prefix="covet-bench-")
-            for contender_class in CONTENDERS[backend]:
-                # A file per contender: WAL files and page caches are not shared between them.
-                url = f"sqlite:///{directory}/{contender_class.__name__}.sqlite3"
-                print(f"[{backend}] {contender_class.name}...", file=sys.stderr)
-                await measure(contender_class(url), backend, results)
+            # A file per contender: WAL files and page caches are not shared between them.
+            urls = {c.name: f"sqlite:///{directory}/{c.__name__}.sqlite3" for c in CONTENDERS[backend]}
         else:
             url, drop = await postgres_database()
-            try:
-                for contender_class in CONTENDERS[backend]:
-                    print(f"[{backend}] {contender_class.name}...", file=sys.stderr)
-                    await measure(contender_class(url), backend, results)
-            finally:
+            urls = {c.name: url for c in CONTENDERS[backend]}
+        try:
+            for contender_class in CONTENDERS[backend]:
+                name = contender_class.name
+                times = await asyncio.to_thread(spawn_worker, backend, name, urls[name])
+                for op, ms in times.items():
+                    results.times[(backend, op, name)] = ms
+        finally:
+            if drop is not None:
                 await drop()
     return results
 
@@ -575,7 +590,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--output", type=Path, help="Also write the Markdown table to this file.")
+    parser.add_argument("--worker", nargs=3, metavar=("BACKEND", "CONTENDER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(asyncio.run(run_worker(*args.worker))))
+        return
     backends = [backend.strip() for backend in args.backends.split(",") if backend.strip()]
     results = asyncio.run(run(backends))
     table = render(results, backends)
