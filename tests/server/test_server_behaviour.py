@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from typing import Any
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from dev_server_harness import serving
 
-from covet.server.access_log import RichAccessHandler, log_access
+from covet.server.access_log import RichAccessHandler, configure_logging, log_access
 from covet.server.cycle import ClientDisconnected
 
 
@@ -235,3 +236,22 @@ async def test_app_failing_after_its_response_leaves_the_connection_alone(caplog
             await asyncio.sleep(0.05)
         writer.close()
     assert "cleanup failed after the response" in caplog.text
+
+
+@pytest.mark.parametrize("colors", [True, False], ids=["terminal", "plain"])
+def test_configure_logging_writes_access_lines_coloured_only_for_a_terminal(colors: bool) -> None:
+    covet_logger = logging.getLogger("covet")
+    saved = (covet_logger.handlers[:], covet_logger.level, covet_logger.propagate)
+    root = logging.getLogger()
+    root_handlers = root.handlers[:]
+    root.handlers.clear()  # configure_logging leaves an application's own logging setup alone
+    stream = io.StringIO()
+    try:
+        configure_logging(stream=stream, colors=colors)
+        log_access(("127.0.0.1", 5000), "GET", "/x", "1.1", 500, 0, 2.0)
+    finally:
+        covet_logger.handlers[:], covet_logger.level, covet_logger.propagate = saved
+        root.handlers[:] = root_handlers
+    output = stream.getvalue()
+    assert '127.0.0.1:5000 - "GET /x HTTP/1.1"' in output
+    assert ("\x1b[" in output) is colors
