@@ -40,6 +40,8 @@ class Leaf:
 
 
 class Node:
+    """One position in the tree: the children for the next segment, and the leaf of paths that end here."""
+
     __slots__ = ("leaf", "literals", "params", "rest")
 
     def __init__(self) -> None:
