@@ -268,6 +268,8 @@ class SQLCompiler:
     # -- SELECT ---------------------------------------------------------------------------------------------
     def loaded_fields(self, model: type[Model], prefix: str = "") -> list[Field]:
         only, defer = self.query.only, self.query.defer
+        if only is None and not defer:
+            return model._meta.local_fields
         fields = []
         for candidate in model._meta.local_fields:
             full = prefix + candidate.name
@@ -334,9 +336,15 @@ class SQLCompiler:
                     group_by.append(expression)
         else:
             fields = self.loaded_fields(self.model)
-            plan.attnames = tuple(f.attname for f in fields)
-            columns.extend(self.table.c[f.column] for f in fields)
-            self._add_related(plan, columns, self._select_related_tree(), self.model, self.table, (), -1)
+            related = self._select_related_tree()
+            if fields is self.model._meta.local_fields and not related and not query.annotations:
+                # every column and nothing else: select the table itself (much cheaper to build)
+                plan.attnames = self.model._meta.column_attnames
+                columns.append(self.table)
+            else:
+                plan.attnames = tuple(f.attname for f in fields)
+                columns.extend(self.table.c[f.column] for f in fields)
+            self._add_related(plan, columns, related, self.model, self.table, (), -1)
             group_by = list(columns)
             plan.annotation_names = tuple(query.annotations)
             for name in query.annotations:

@@ -33,10 +33,12 @@ class Query:
         self.empty = False  # none()
 
     def clone(self) -> Query:
-        clone = copy.copy(self)
+        clone = object.__new__(Query)
+        clone.__dict__.update(self.__dict__)
         clone.where = list(self.where)
-        clone.annotations = dict(self.annotations)
-        if isinstance(self.select_related, dict):
+        if self.annotations:
+            clone.annotations = dict(self.annotations)
+        if self.select_related and isinstance(self.select_related, dict):
             clone.select_related = copy.deepcopy(self.select_related)
         return clone
 
