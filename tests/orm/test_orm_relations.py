@@ -156,3 +156,11 @@ async def test_filter_across_reverse_relations(shelf: dict[str, object]) -> None
     assert [a.name for a in await Author.objects.filter(profile__bio="hello")] == ["Ann"]
     assert await Publisher.objects.filter(books__author__name="Ann").distinct().count() == 1
     assert await Author.objects.filter(books__tags__name="web").count() == 1
+
+
+async def test_exclude_across_many_relations_means_none_match(shelf: dict[str, object]) -> None:
+    # Ann has A1 and A2: "exclude authors with a book titled A1" must drop Ann even though A2 isn't A1.
+    assert [a.name for a in await Author.objects.exclude(books__title="A1")] == ["Bob"]
+    assert [b.title for b in await Book.objects.exclude(tags__name="db").order_by("title")] == ["A1"]
+    assert [a.name for a in await Author.objects.exclude(books__title="nope")] == ["Ann", "Bob"]
+    assert [b.title for b in await Book.objects.exclude(author__name="Ann")] == ["B1"]  # forward: plain NOT

@@ -222,6 +222,10 @@ class SQLCompiler:
         return build(column, coerce(current, value))
 
     def compile_q(self, q: Q) -> Any:
+        if q.negated and not self.query.annotations:
+            excluded = self._exclude_through_many(q)
+            if excluded is not None:
+                return excluded
         parts = [self.compile_q(child) if isinstance(child, Q) else self.build_filter(*child) for child in q.children]
         if not parts:
             condition: Any = sa.true()
@@ -233,6 +237,22 @@ class SQLCompiler:
             # NOT over NULL is NULL; coalesce makes exclude() keep rows whose compared column is NULL.
             return sa.not_(sa.func.coalesce(condition, sa.false()))
         return condition
+
+    def _exclude_through_many(self, q: Q) -> Any:
+        """``exclude(books__title="x")`` means "no related book has that title", not "some other book doesn't":
+        a negated condition across a reverse/many-to-many relation becomes ``pk NOT IN (subquery)``."""
+        from covet.orm.query.query import Query
+
+        inner = SQLCompiler(Query(self.model))
+        positive = Q(*[c for c in q.children if isinstance(c, Q)],
+                     **dict(c for c in q.children if not isinstance(c, Q)), _connector=q.connector)
+        condition = inner.compile_q(positive)
+        if not inner.multivalued_join:
+            return None
+        pk = self.model._meta.pk
+        assert pk is not None
+        matching = sa.select(inner.table.c[pk.column]).select_from(inner.from_clause).where(condition)
+        return self.table.c[pk.column].not_in(matching)
 
     def _refers_to_aggregate(self, q: Q) -> bool:
         aggregates = {name for name, expr in self.query.annotations.items() if expr.contains_aggregate}
