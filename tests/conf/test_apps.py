@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 
 import covet
-from covet.conf import settings
 from covet.conf.apps import AppConfig, Apps, apps
 from covet.exceptions import ImproperlyConfigured
 
@@ -210,8 +209,6 @@ def test_app_config_get_models(app_tree):
 def test_covet_setup_loads_settings_and_populates_the_global_registry(app_tree, monkeypatch):
     app_tree.project.write(f"{app_tree.project.package}/settings.py", f"INSTALLED_APPS = [{app_tree.alpha!r}]\n")
     monkeypatch.chdir(app_tree.project.root)
-    settings._wrapped = None
-    vars(apps).update(vars(Apps()))
     covet.setup()
     covet.setup()
     assert apps.get_app_config("alpha").name == app_tree.alpha
@@ -224,8 +221,6 @@ def test_covet_setup_applies_logging_once(make_project, monkeypatch):
         " 'loggers': {'covet.setup_test': {'level': 'WARNING'}}}\n"
     )
     monkeypatch.chdir(project.root)
-    settings._wrapped = None
-    vars(apps).update(vars(Apps()))
     logger = __import__("logging").getLogger("covet.setup_test")
     previous = logger.level
     try:
