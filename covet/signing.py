@@ -14,6 +14,7 @@ everyone out. Every signing key is derived per ``salt``, so a value signed for o
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import time
@@ -45,6 +46,12 @@ def b64_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(padded.encode("ascii"))
 
 
+@functools.lru_cache(maxsize=64)
+def _derive(salt: str, key: str) -> bytes:
+    """The HMAC key for one purpose (``salt``) from a secret; cached, as signers are made per request."""
+    return hashlib.sha256(f"{salt}|covet.signer|{key}".encode()).digest()
+
+
 def _configured_keys() -> tuple[str, list[str]]:
     from covet.conf import settings
 
@@ -70,10 +77,7 @@ class Signer:
         if not key:
             raise ImproperlyConfigured("Signer needs a non-empty key.")
         self.salt = salt
-        self._keys = [self._derive(k) for k in (key, *(fallback_keys or ()))]
-
-    def _derive(self, key: str) -> bytes:
-        return hashlib.sha256(f"{self.salt}|covet.signer|{key}".encode()).digest()
+        self._keys = [_derive(salt, k) for k in (key, *(fallback_keys or ()))]
 
     def signature(self, value: str, derived_key: bytes | None = None) -> str:
         digest = hmac.new(derived_key or self._keys[0], value.encode(), hashlib.sha256).digest()

@@ -45,7 +45,8 @@ class SecurityMiddleware:
         self.ssl_redirect = bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
         self.ssl_host: str | None = getattr(settings, "SECURE_SSL_HOST", None)
         self.redirect_exempt = [re.compile(p) for p in getattr(settings, "SECURE_REDIRECT_EXEMPT", [])]
-        self.static_headers: list[tuple[str, str]] = []
+        # Pre-encoded (name, value) pairs, appended to the raw header list: this runs on every response.
+        self.static_headers: list[tuple[bytes, bytes]] = []
         for name, setting, default in (
             ("X-Content-Type-Options", "SECURE_CONTENT_TYPE_NOSNIFF", True),
             ("Referrer-Policy", "SECURE_REFERRER_POLICY", "same-origin"),
@@ -60,8 +61,9 @@ class SecurityMiddleware:
             elif isinstance(value, Mapping):
                 value = format_csp(value)
             if value:
-                self.static_headers.append((name, str(value)))
-        self.hsts = self._hsts_value()
+                self.static_headers.append((name.lower().encode("latin-1"), str(value).encode("latin-1")))
+        hsts = self._hsts_value()
+        self.hsts = (b"strict-transport-security", hsts.encode("latin-1")) if hsts else None
 
     @staticmethod
     def _hsts_value() -> str | None:
@@ -90,10 +92,9 @@ class SecurityMiddleware:
             target = f"https://{host}{request.url.path}" + (f"?{query}" if query else "")
             return RedirectResponse(target, status_code=301)
         response: Response = await self.get_response(request)
-        headers = response.headers
-        for name, value in self.static_headers:
-            if name not in headers:
-                headers[name] = value
-        if self.hsts and secure and "strict-transport-security" not in headers:
-            headers["Strict-Transport-Security"] = self.hsts
+        raw = response.raw_headers
+        present = {name.lower() for name, _ in raw}
+        raw.extend(header for header in self.static_headers if header[0] not in present)
+        if self.hsts is not None and secure and self.hsts[0] not in present:
+            raw.append(self.hsts)
         return response
