@@ -33,19 +33,29 @@ def host_matches(name: str, pattern: str) -> bool:
     return name == pattern
 
 
+def allowed_host_patterns() -> list[str]:
+    """``ALLOWED_HOSTS``, or the local names when DEBUG is on and the list is empty."""
+    allowed = list(getattr(settings, "ALLOWED_HOSTS", []))
+    if not allowed and getattr(settings, "DEBUG", False):
+        allowed = DEBUG_HOSTS
+    return allowed
+
+
+def is_allowed_host(host: str, patterns: list[str] | None = None) -> bool:
+    """Whether ``host`` (as in the Host header, port allowed) is well-formed and matches the allowed patterns."""
+    if not _HOST_SYNTAX.match(host):
+        return False
+    name, _port = split_host(host)
+    return any(host_matches(name, pattern) for pattern in (allowed_host_patterns() if patterns is None else patterns))
+
+
 class AllowedHostsMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
-        allowed = list(getattr(settings, "ALLOWED_HOSTS", []))
-        if not allowed and getattr(settings, "DEBUG", False):
-            allowed = DEBUG_HOSTS
-        self.allowed = allowed
+        self.allowed = allowed_host_patterns()
 
     def is_allowed(self, host: str) -> bool:
-        if not _HOST_SYNTAX.match(host):
-            return False
-        name, _port = split_host(host)
-        return any(host_matches(name, pattern) for pattern in self.allowed)
+        return is_allowed_host(host, self.allowed)
 
     async def __call__(self, request: Request) -> Response:
         host = request_host(request)

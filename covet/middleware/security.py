@@ -25,7 +25,10 @@ from typing import Any
 from covet.conf import settings
 from covet.http import RedirectResponse, Request, Response
 from covet.middleware import GetResponse
+from covet.middleware.audit import audit
+from covet.middleware.hosts import is_allowed_host
 from covet.middleware.proxy import request_host, request_is_secure
+from covet.middleware.refusal import refusal
 
 
 def format_csp(policy: str | Mapping[str, Sequence[str] | str] | None) -> str | None:
@@ -80,17 +83,18 @@ class SecurityMiddleware:
     def is_redirect_exempt(self, path: str) -> bool:
         return any(pattern.search(path.lstrip("/")) for pattern in self.redirect_exempt)
 
+    def https_redirect(self, request: Request) -> Response:
+        host = self.ssl_host or request_host(request)
+        if not self.ssl_host and not is_allowed_host(host):  # never redirect to a host an attacker wrote
+            audit("disallowed_host", request, host=host)
+            return refusal(400, "Bad Request (400)", f"Invalid Host header {host!r}: not in settings.ALLOWED_HOSTS.")
+        query = request.url.query
+        return RedirectResponse(f"https://{host}{request.url.path}" + (f"?{query}" if query else ""), status_code=301)
+
     async def __call__(self, request: Request) -> Response:
         secure = request_is_secure(request)
-        if (
-            self.ssl_redirect
-            and not secure
-            and not any(p.search(request.path.lstrip("/")) for p in self.redirect_exempt)
-        ):
-            host = self.ssl_host or request_host(request)
-            query = request.url.query
-            target = f"https://{host}{request.url.path}" + (f"?{query}" if query else "")
-            return RedirectResponse(target, status_code=301)
+        if self.ssl_redirect and not secure and not self.is_redirect_exempt(request.path):
+            return self.https_redirect(request)
         response: Response = await self.get_response(request)
         raw = response.raw_headers
         present = {name.lower() for name, _ in raw}

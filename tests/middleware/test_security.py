@@ -63,3 +63,12 @@ async def test_csp_from_dict_and_view_overrides_are_kept() -> None:
         response = await run(SecurityMiddleware, make_request(), framed_view)
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+async def test_ssl_redirect_never_goes_to_a_host_that_is_not_allowed() -> None:
+    with settings.override(SECURE_SSL_REDIRECT=True, ALLOWED_HOSTS=["testserver"]):
+        response = await run(SecurityMiddleware, make_request(host="evil.example"))
+    assert response.status_code == 400 and "location" not in response.headers
+    with settings.override(SECURE_SSL_REDIRECT=True, SECURE_SSL_HOST="secure.example", ALLOWED_HOSTS=["testserver"]):
+        pinned = await run(SecurityMiddleware, make_request(host="evil.example", path="/x"))
+    assert pinned.headers["location"] == "https://secure.example/x"
