@@ -8,6 +8,7 @@ decides where transactions begin (pysqlite's own guessing breaks SAVEPOINTs).
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +29,11 @@ _DRIVERS = {
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
-_engines: dict[str, tuple[asyncio.AbstractEventLoop, Any, AsyncEngine]] = {}
+# Engines per event loop (a pool's connections belong to the loop that opened them), then per alias with
+# the settings entry they were built from.
+_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, tuple[Any, AsyncEngine]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def database_settings(alias: str) -> dict[str, Any]:
@@ -105,16 +110,20 @@ def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
 
 
 def get_engine(alias: str = "default") -> AsyncEngine:
-    """The ``AsyncEngine`` for ``alias``; rebuilt when the event loop or the alias's settings changed."""
+    """The ``AsyncEngine`` for ``alias`` in the running event loop; rebuilt when the alias's settings change.
+
+    Call it from async code: each event loop gets its own engines (and pools).
+    """
     loop = asyncio.get_running_loop()
-    cached = _engines.get(alias)
-    if cached is not None:
-        cached_loop, cached_config, engine = cached
-        if cached_loop is loop and _config_identity(alias) is cached_config:
-            return engine
-    config_object = _config_identity(alias)
+    per_loop = _engines.get(loop)
+    if per_loop is None:
+        per_loop = _engines[loop] = {}
+    config = _config_identity(alias)
+    cached = per_loop.get(alias)
+    if cached is not None and cached[0] is config:
+        return cached[1]
     engine = create_engine_for(database_settings(alias))
-    _engines[alias] = (loop, config_object, engine)
+    per_loop[alias] = (config, engine)
     return engine
 
 
@@ -132,10 +141,11 @@ def backend_name(alias: str = "default") -> str:
 async def close_all() -> None:
     """Dispose of every engine's pool (call at shutdown, or between tests that switch event loops)."""
     loop = asyncio.get_running_loop()
-    engines = list(_engines.values())
+    everything = [(engine_loop, engines) for engine_loop, engines in _engines.items()]
     _engines.clear()
-    for engine_loop, _config, engine in engines:
-        if engine_loop is loop:
-            await engine.dispose()
-        else:
-            engine.sync_engine.dispose(close=False)
+    for engine_loop, engines in everything:
+        for _config, engine in engines.values():
+            if engine_loop is loop:
+                await engine.dispose()
+            else:  # another loop's connections can't be closed from here; just forget them
+                engine.sync_engine.dispose(close=False)

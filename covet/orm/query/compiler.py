@@ -420,10 +420,7 @@ class SQLCompiler:
             inner = self.compile_select()[0].order_by(None)
             return sa.select(sa.func.count()).select_from(inner.subquery())
         where, _having = self.where_and_having()
-        statement = sa.select(sa.func.count()).select_from(self.from_clause)
-        if self.multivalued_join:
-            pk = self.table.c[self.model._meta.pk.column]  # type: ignore[union-attr]
-            statement = sa.select(sa.func.count(sa.distinct(pk))).select_from(self.from_clause)
+        statement = sa.select(sa.func.count()).select_from(self.from_clause)  # == len(await qs), joins included
         if where:
             statement = statement.where(*where)
         if query.empty:
