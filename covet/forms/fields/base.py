@@ -58,6 +58,18 @@ class Field:
         """The submitted ``value`` converted to this field's Python type (ValidationError if it cannot be)."""
         return None if value in self.empty_values else value
 
+    def parse_text(self, value: Any, python_type: type | tuple[type, ...], parse: Callable[[str], Any]) -> Any:
+        """The usual ``to_python``: None when empty, ``value`` when already of ``python_type``, else
+        ``parse(stripped text)`` with any ValueError turned into the field's "invalid" message."""
+        if value in self.empty_values:
+            return None
+        if isinstance(value, python_type):
+            return value
+        try:
+            return parse(str(value).strip())
+        except ValueError:
+            raise self.error("invalid") from None
+
     def validate(self, value: Any) -> None:
         if value in self.empty_values and self.required:
             raise self.error("required")

@@ -7,21 +7,12 @@ from typing import Any, ClassVar
 
 from covet.forms.fields.base import Field
 from covet.forms.widgets import ChoiceWidget, Select, SelectMultiple, Widget
+from covet.orm.fields.base import _normalize_choices as model_choices
 
 
 def normalize_choices(choices: Any) -> list[tuple[Any, str]]:
     """``[(value, label), ...]`` from pairs, plain values, or an Enum class (``member.label`` or name)."""
-    if choices is None:
-        return []
-    if isinstance(choices, type):
-        return [(member.value, str(getattr(member, "label", member.name))) for member in choices]  # type: ignore[attr-defined]
-    normalized = []
-    for choice in choices:
-        if isinstance(choice, list | tuple) and len(choice) == 2:
-            normalized.append((choice[0], str(choice[1])))
-        else:
-            normalized.append((choice, str(choice)))
-    return normalized
+    return model_choices(choices) or []
 
 
 class ChoiceField(Field):

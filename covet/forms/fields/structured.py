@@ -33,14 +33,7 @@ class UUIDField(Field):
     default_error_messages = {"invalid": "Enter a valid UUID."}
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, uuid.UUID):
-            return value
-        try:
-            return uuid.UUID(str(value).strip())
-        except ValueError:
-            raise self.error("invalid") from None
+        return self.parse_text(value, uuid.UUID, uuid.UUID)
 
 
 class JSONField(Field):

@@ -28,16 +28,9 @@ class DateField(Field):
     default_error_messages = {"invalid": "Enter a valid date (YYYY-MM-DD)."}
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
         if isinstance(value, dt.datetime):
             return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise self.error("invalid") from None
+        return self.parse_text(value, dt.date, dt.date.fromisoformat)
 
 
 class DateTimeField(Field):
@@ -45,18 +38,10 @@ class DateTimeField(Field):
     default_error_messages = {"invalid": "Enter a valid date and time (YYYY-MM-DD HH:MM)."}
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.datetime):
-            parsed = value
-        elif isinstance(value, dt.date):
-            parsed = dt.datetime.combine(value, dt.time())
-        else:
-            try:
-                parsed = dt.datetime.fromisoformat(str(value).strip())
-            except ValueError:
-                raise self.error("invalid") from None
-        if parsed.tzinfo is None:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        parsed = self.parse_text(value, dt.datetime, dt.datetime.fromisoformat)
+        if parsed is not None and parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=current_timezone())
         return parsed
 
@@ -71,14 +56,7 @@ class TimeField(Field):
     default_error_messages = {"invalid": "Enter a valid time (HH:MM)."}
 
     def to_python(self, value: Any) -> Any:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.time):
-            return value
-        try:
-            return dt.time.fromisoformat(str(value).strip())
-        except ValueError:
-            raise self.error("invalid") from None
+        return self.parse_text(value, dt.time, dt.time.fromisoformat)
 
 
 class DurationField(Field):
