@@ -98,8 +98,18 @@ class TemplateResponse(HTMLResponse):
         return self
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Normally rendered already by the core; this covers a response sent by other code or another framework.
-        await self.finalize()
+        # Normally rendered already by the core; this covers a response returned by middleware or an exception
+        # handler. Nothing has been sent yet, so a template error can still become the app's error response.
+        if not self.is_rendered:
+            try:
+                await self.finalize()
+            except Exception as exc:
+                respond = getattr(scope.get("app"), "response_for_exception", None)
+                if respond is None:
+                    raise
+                error_response = await respond(self.request or Request(scope, receive), exc)
+                await error_response(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 

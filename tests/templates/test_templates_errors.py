@@ -80,3 +80,25 @@ def test_production_error_is_plain_and_the_log_names_the_template(site: Site, ca
     assert "secret.html" not in response.text and "s3cr3t" not in response.text
     logged = "\n".join(record.getMessage() + "\n" + (caplog.text or "") for record in caplog.records)
     assert f"Raised in template {path}, line 2: {{{{ 1 // 0 }}}}" in logged
+
+
+def test_template_error_in_a_response_made_by_middleware_still_gets_an_error_page(site: Site) -> None:
+    site.write("maintenance.html", "Down for {{ 1 // 0 }} minutes")
+    site.write("fixed.html", "Down for {{ minutes }} minutes")
+    chosen = ["maintenance.html"]
+
+    class Maintenance:
+        def __init__(self, get_response: Any) -> None:
+            self.get_response = get_response
+
+        async def __call__(self, request: Request) -> Any:
+            return render(request, chosen[0], {"minutes": 5}, status_code=503)
+
+    router = Router()
+    client = TestClient(CovetApp(router, middleware=[Maintenance], debug=True), raise_server_exceptions=False)
+    response = client.get("/anything", headers=HTML)
+    assert response.status_code == 500
+    assert "ZeroDivisionError" in response.text and "maintenance.html" in html.unescape(response.text)
+    chosen[0] = "fixed.html"
+    response = client.get("/anything", headers=HTML)
+    assert (response.status_code, response.text) == (503, "Down for 5 minutes")
