@@ -78,3 +78,18 @@ def test_loads_refuses_tampered_payload() -> None:
         signing.loads(forged, key=KEY)
     with pytest.raises(BadSignature):
         signing.loads(Signer(KEY, salt="covet.signing").sign("!!notbase64!!:0"), key=KEY)
+
+
+def test_settings_key_rotation_with_fallbacks() -> None:
+    from covet.conf import settings
+    from covet.exceptions import ImproperlyConfigured
+
+    with settings.override(SECRET_KEY="old-secret-" + "o" * 40, SECRET_KEY_FALLBACKS=[]):
+        signed = signing.dumps({"user": 1}, salt="rotation")
+    with settings.override(SECRET_KEY="new-secret-" + "n" * 40, SECRET_KEY_FALLBACKS=[]):
+        with pytest.raises(BadSignature):
+            signing.loads(signed, salt="rotation")
+    with settings.override(SECRET_KEY="new-secret-" + "n" * 40, SECRET_KEY_FALLBACKS=["old-secret-" + "o" * 40]):
+        assert signing.loads(signed, salt="rotation") == {"user": 1}
+    with settings.override(SECRET_KEY=""), pytest.raises(ImproperlyConfigured, match="SECRET_KEY is empty"):
+        signing.dumps({}, salt="rotation")
