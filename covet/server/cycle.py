@@ -16,7 +16,7 @@ from typing import Protocol
 
 import h11
 
-from covet.server.protocol import DISCONNECT_MESSAGE, ServerConnection, request_message, response_headers
+from covet.server.protocol import ServerConnection, disconnect_message, request_message, response_headers
 from covet.types import ASGIApp, Message, Scope
 
 logger = logging.getLogger("covet.server")
@@ -86,14 +86,14 @@ class RequestCycle:
     async def receive(self) -> Message:
         if self._body_delivered or self.response_complete:
             await self._wait_until(lambda: self.disconnected or self.response_complete)
-            return DISCONNECT_MESSAGE
+            return disconnect_message()
         if not self._chunks and not self.body_complete and not self.disconnected:
             if self._connection.client_awaits_continue and not self.headers_written:
                 self._owner.write(self._connection.send_continue())
             self._owner.want_body()
             await self._wait_until(lambda: bool(self._chunks) or self.body_complete or self.disconnected)
         if self.disconnected:
-            return DISCONNECT_MESSAGE
+            return disconnect_message()
         body = b"".join(self._chunks)
         self._chunks.clear()
         self.buffered = 0

@@ -273,7 +273,8 @@ def request_message(body: bytes, more_body: bool) -> Message:
     return {"type": "http.request", "body": body, "more_body": more_body}
 
 
-DISCONNECT_MESSAGE: Message = {"type": "http.disconnect"}
+def disconnect_message() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def response_headers(

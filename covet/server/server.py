@@ -38,21 +38,29 @@ class Server:
 
     async def serve(self) -> int:
         """Run until shut down; returns the process exit code (0, or 3 when the lifespan failed)."""
+        # Handlers first: a signal that arrives while starting up still means a graceful stop.
+        self._install_signal_handlers()
+        try:
+            return await self._serve()
+        finally:
+            self._remove_signal_handlers()
+
+    async def _serve(self) -> int:
         lifespan = Lifespan(self._state.app, self.config.lifespan, self._state.lifespan_state)
         try:
             await lifespan.startup()
         except LifespanFailure as exc:
             logger.error("%s. The server did not start.", exc)
             return LIFESPAN_FAILURE_EXIT_CODE
-        try:
-            await self._listen()
-        except OSError:
-            await self._run_lifespan_shutdown(lifespan)
-            raise
-        self._install_signal_handlers()
-        self.started.set()
-        await self._should_exit.wait()
-        await self._shutdown()
+        if not self._should_exit.is_set():
+            try:
+                await self._listen()
+            except OSError:
+                await self._run_lifespan_shutdown(lifespan)
+                raise
+            self.started.set()
+            await self._should_exit.wait()
+            await self._shutdown()
         code = await self._run_lifespan_shutdown(lifespan)
         logger.info("Server stopped.")
         return code
@@ -123,7 +131,6 @@ class Server:
             task.cancel()
         if state.tasks:
             await asyncio.wait(list(state.tasks), timeout=1.0)
-        self._remove_signal_handlers()
 
     def _remove_signal_handlers(self) -> None:
         if not self._handle_signals or threading.current_thread() is not threading.main_thread():

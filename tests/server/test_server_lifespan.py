@@ -42,6 +42,19 @@ LIFESPAN_APPS = textwrap.dedent(
             return
         await _reply(send)
 
+    async def slow_startup(scope, receive, send):
+        import asyncio
+        if scope["type"] == "lifespan":
+            await receive()
+            print("startup began", flush=True)
+            await asyncio.sleep(1.5)
+            await send({"type": "lifespan.startup.complete"})
+            await receive()
+            print("shutdown ran", flush=True)
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        await _reply(send)
+
     async def full_lifespan(scope, receive, send):
         if scope["type"] == "lifespan":
             await receive()
@@ -112,3 +125,14 @@ def test_startup_and_shutdown_both_run_and_exit_0(dev_server: Callable[..., DevS
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(20) == 0
     assert "shutdown ran" in server.output()
+
+
+def test_signal_during_startup_stops_cleanly_without_listening(
+    dev_server: Callable[..., DevServerProcess], tmp_path: Path
+) -> None:
+    server = _start(dev_server, tmp_path, "slow_startup")
+    server.wait_for("startup began")
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(20) == 0
+    assert "shutdown ran" in server.output()
+    assert "Listening on" not in server.output()
