@@ -63,13 +63,17 @@ class RichAccessHandler(RichHandler):
         return text
 
 
-def configure_logging(level: int = logging.INFO, *, stream: TextIO | None = None, colors: bool | None = None) -> None:
+def configure_logging(level: int | None = None, *, stream: TextIO | None = None, colors: bool | None = None) -> None:
     """Send ``covet.*`` logs to stderr unless the application already configured logging.
 
-    Colours (rich) are used when the stream is a terminal, unless ``colors`` says otherwise.
+    ``level`` defaults to INFO unless a level was set before. Colours (rich) are
+    used when the stream is a terminal, unless ``colors`` says otherwise.
     """
     covet_logger = logging.getLogger("covet")
-    covet_logger.setLevel(level)
+    if level is not None:
+        covet_logger.setLevel(level)
+    elif covet_logger.level == logging.NOTSET:
+        covet_logger.setLevel(logging.INFO)
     if covet_logger.handlers or logging.getLogger().handlers:
         return
     stream = sys.stderr if stream is None else stream

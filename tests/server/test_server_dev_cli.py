@@ -89,3 +89,13 @@ def test_run_with_reload_needs_an_import_string() -> None:
 
     with pytest.raises(ValueError, match="reload=True needs the app as an import string"):
         run(app, port=0, reload=True)
+
+
+def test_log_level_debug_shows_rejection_reasons(dev_server: Callable[..., DevServerProcess], tmp_path: Path) -> None:
+    (tmp_path / "hello.py").write_text(HELLO_APP)
+    server = dev_server("--app", "hello:app", "--port", "0", "--log-level", "debug", cwd=tmp_path)
+    port = server.port()
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        assert connection.recv(100).startswith(b"HTTP/1.1 400")
+    server.wait_for(r"DEBUG\s+covet\.server: Rejected request from \('127\.0\.0\.1', \d+\): 400: Missing mandatory Host")
