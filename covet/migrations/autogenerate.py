@@ -75,8 +75,11 @@ class RevisionPlanner:
         ownership: TableOwnership,
         metadata: MetaData,
         message: str | None = None,
+        *,
+        write: bool = True,
     ) -> None:
         self.script_directory = script_directory
+        self.write = write
         self.apps = apps
         self.ownership = ownership
         self.metadata = metadata
@@ -94,7 +97,8 @@ class RevisionPlanner:
             label = self.ownership.owner(_table_of(op))
             if label is not None:
                 by_app.setdefault(label, []).append(op)
-        directives[:] = [self._script_for(label, by_app[label], by_app) for label in self._ordered(by_app)]
+        scripts = [self._script_for(label, by_app[label], by_app) for label in self._ordered(by_app)]
+        directives[:] = scripts if self.write else []
 
     def _dependencies(self, label: str, operations: Iterable[ops.MigrateOperation]) -> set[str]:
         labels = set()

@@ -46,6 +46,8 @@ class AppliedStep:
     message: str
     upgrade: bool
     seconds: float
+    #: Recorded as applied (or unapplied) without running it (``migrate(..., fake=True)``).
+    faked: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,24 +102,34 @@ def _message_of(script: Script) -> str:
 
 
 async def make_migrations(
-    project: MigrationProject, app_label: str | None = None, *, message: str | None = None, empty: bool = False
+    project: MigrationProject,
+    app_label: str | None = None,
+    *,
+    message: str | None = None,
+    empty: bool = False,
+    dry_run: bool = False,
 ) -> list[PlannedRevision]:
     """Write one revision per app whose models differ from the database; ``[]`` when nothing changed.
 
     With ``empty=True`` (an app is then required) write an empty revision to fill by hand, e.g. a data migration.
+    With ``dry_run=True`` only report what would be written (``path`` stays None).
     """
     if empty:
         if app_label is None:
             raise MigrationError("--empty needs an app: covet makemigrations APP --empty")
         return [_make_empty(project, project.app(app_label), message)]
     labels = frozenset([project.app(app_label).label]) if app_label else None
-    planner = RevisionPlanner(
-        _script_directory(project), project.apps_by_label, project.ownership, project.metadata, message
-    )
 
-    def autogenerate(connection: Connection) -> None:
+    def autogenerate(connection: Connection) -> list[PlannedRevision]:
         config = _config(project, _options(project, labels=labels, connection=connection))
-        planner.script_directory = ScriptDirectory.from_config(config)
+        planner = RevisionPlanner(
+            ScriptDirectory.from_config(config),
+            project.apps_by_label,
+            project.ownership,
+            project.metadata,
+            message,
+            write=not dry_run,
+        )
         try:
             command.revision(config, autogenerate=True, process_revision_directives=planner)
         except CommandError as exc:
@@ -127,10 +139,12 @@ async def make_migrations(
                     "then run `covet makemigrations` again."
                 ) from exc
             raise MigrationError(str(exc)) from exc
+        return planner.planned
 
-    await _on_connection(project, autogenerate)
-    _record_paths(project, planner.planned)
-    return planner.planned
+    planned = await _on_connection(project, autogenerate)
+    if not dry_run:
+        _record_paths(project, planned)
+    return planned
 
 
 def _make_empty(project: MigrationProject, app: MigrationApp, message: str | None) -> PlannedRevision:
@@ -177,11 +191,14 @@ async def migrate(
     app_label: str | None = None,
     revision: str | None = None,
     *,
+    fake: bool = False,
     on_step: Callable[[AppliedStep], None] | None = None,
 ) -> list[AppliedStep]:
     """Bring the database to ``revision`` of ``app_label`` (forward or back), or every app to its latest.
 
     ``revision`` may be a full id, a unique prefix (``0002``) or ``zero`` (before the app's first migration).
+    With ``fake=True`` the version table is updated without running the revisions: for a database whose
+    schema is already there (created by hand or by another tool).
     """
     if revision is not None and app_label is None:
         raise MigrationError("A target revision needs its app: covet migrate APP REVISION")
@@ -204,6 +221,8 @@ async def migrate(
             script = history.find(revision)
             direction = command.downgrade if script.revision in applied else command.upgrade
             target = script.revision
+    if fake:
+        direction = command.stamp
     return await _run_steps(project, script_directory, direction, target, on_step)
 
 
@@ -229,6 +248,7 @@ async def _run_steps(
                 message=_message_of(script) if script is not None else "",
                 upgrade=info.is_upgrade,
                 seconds=now - started,
+                faked=info.is_stamp,
             )
             steps.append(step)
             if on_step is not None:

@@ -173,9 +173,16 @@ async def test_cli_errors_are_one_line_and_exit_nonzero(project: Project) -> Non
     assert "No installed app with label 'nope'. Installed apps: authors, books." in failed.stderr
     assert "Traceback" not in failed.stderr
     assert "--empty needs an app" in project.covet("makemigrations", "--empty", expect=1).stderr
+    checked = project.covet("makemigrations", "--check", expect=1)
+    assert "+ table books_book" in checked.stdout and "(not written)" in checked.stdout
+    assert "changes without a migration" in checked.stderr
+    assert not (project.root / "books" / "migrations").exists()
     project.covet("makemigrations")
     behind = project.covet("makemigrations", expect=1)
     assert "apply them with `covet migrate` first" in behind.stderr
+    faked = project.covet("migrate", "--fake")
+    assert "Faked applying books 0001_" in faked.stdout
+    assert "No changes detected" not in project.covet("makemigrations", "--check", expect=1).stdout
     assert "has no migration '0042'" in project.covet("sqlmigrate", "books", "0042", expect=1).stderr
 
 

@@ -188,3 +188,40 @@ async def test_foreign_key_to_an_app_without_migrations_is_explained(project_at:
     with pytest.raises(MigrationError, match="Run `covet makemigrations authors` first"):
         await make_migrations(project_at(1), "books")
     assert not project_at(1).apps[1].directory.exists()
+
+
+async def test_dry_run_reports_changes_and_writes_nothing(project_at: ProjectAt, schema: Any) -> None:
+    planned = await make_migrations(project_at(1), dry_run=True)
+
+    assert [(revision.app.label, revision.path) for revision in planned] == [("authors", None), ("books", None)]
+    assert [str(change) for change in planned[1].changes] == ["+ table books_book"]
+    assert not any(app.directory.exists() for app in project_at(1).apps)
+    assert "books_book" not in await schema.table_names()
+
+
+async def test_fake_migrate_records_revisions_without_running_them(project_at: ProjectAt, schema: Any) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+
+    steps = await migrate(project, fake=True)
+
+    assert steps and all(step.faked for step in steps)
+    assert not {"authors_author", "books_book"} & await schema.table_names()
+    assert all(rev.applied for app in await show_migrations(project) for rev in app.revisions)
+    await migrate(project, "books", "zero", fake=True)
+    status = {app.label: [rev.applied for rev in app.revisions] for app in await show_migrations(project)}
+    assert status == {"authors": [True], "books": [False]}
+
+
+async def test_two_latest_migrations_of_one_app_are_refused(project_at: ProjectAt) -> None:
+    project = project_at(1)
+    [initial, _] = await make_migrations(project)
+    [second] = await make_migrations(project, "authors", message="mine", empty=True)
+    assert second.path is not None
+    # A teammate's migration made on another branch from the same parent.
+    twin = second.path.with_name(second.path.name.replace(second.revision, "0002_f00d00"))
+    twin.write_text(second.path.read_text().replace(second.revision, "0002_f00d00"))
+
+    with pytest.raises(MigrationError, match=r"App 'authors' has several latest migrations \(0002_"):
+        await make_migrations(project, "authors", empty=True)
+    assert initial.revision.startswith("0001_")

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from covet.cli.commands._database import database_option, run_on_project
 from covet.cli.console import stdout
+from covet.cli.errors import CommandError
 
 _STYLES = {"+": "green", "-": "red", "~": "yellow"}
 
@@ -22,16 +23,25 @@ if TYPE_CHECKING:
 @click.argument("app", required=False)
 @click.option("-m", "--message", help="What the revision does; becomes part of its file name.")
 @click.option("--empty", is_flag=True, help="Write an empty revision for APP, to fill in by hand (data migrations).")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--check", is_flag=True, help="Like --dry-run, and exit with status 1 if there are changes (for CI).")
 @database_option
-def command(app: str | None, message: str | None, empty: bool, database: str) -> list[PlannedRevision]:
+def command(
+    app: str | None, message: str | None, empty: bool, dry_run: bool, check: bool, database: str
+) -> list[PlannedRevision]:
     """Compare the models with the database and write the migrations that close the gap."""
     from covet.migrations import make_migrations
 
+    if empty and (dry_run or check):
+        raise CommandError("--empty writes a file; it can't be combined with --dry-run or --check.")
+
     async def work(project: MigrationProject) -> list[PlannedRevision]:
-        return await make_migrations(project, app, message=message, empty=empty)
+        return await make_migrations(project, app, message=message, empty=empty, dry_run=dry_run or check)
 
     planned = run_on_project(database, work)
     _report(planned, app)
+    if check and planned:
+        raise CommandError("The models have changes without a migration: run `covet makemigrations`.")
     return planned
 
 
@@ -51,7 +61,7 @@ def _report(planned: list[PlannedRevision], app: str | None) -> None:
         return
     for revision in planned:
         console.print(f"Migrations for [bold]{escape(revision.app.label)}[/]:")
-        console.print(f"  [cyan]{escape(_shown(revision.path))}[/]")
+        console.print(f"  [cyan]{escape(_shown(revision.path))}[/]" if revision.path else "  (not written)")
         for change in revision.changes:
             console.print(f"    [{_STYLES[change.symbol]}]{escape(str(change))}[/]")
         if not revision.changes:

@@ -15,11 +15,21 @@ if TYPE_CHECKING:
     from covet.migrations import AppliedStep, MigrationProject
 
 
+# (upgrade, faked) -> what the progress line says.
+_VERBS = {
+    (True, False): "Applied",
+    (False, False): "Unapplied",
+    (True, True): "Faked applying",
+    (False, True): "Faked unapplying",
+}
+
+
 @click.command("migrate")
 @click.argument("app", required=False)
 @click.argument("revision", required=False)
+@click.option("--fake", is_flag=True, help="Record the migrations as applied (or unapplied) without running them.")
 @database_option
-def command(app: str | None, revision: str | None, database: str) -> list[AppliedStep]:
+def command(app: str | None, revision: str | None, fake: bool, database: str) -> list[AppliedStep]:
     """Bring the database schema up to date with the migration files.
 
     Without arguments every app is migrated to its latest revision. With APP only that app (and what it
@@ -31,7 +41,7 @@ def command(app: str | None, revision: str | None, database: str) -> list[Applie
     console = stdout()
 
     def report(step: AppliedStep) -> None:
-        verb = "Applied" if step.upgrade else "Unapplied"
+        verb = _VERBS[step.upgrade, step.faked]
         mark = "[green]✓[/]" if step.upgrade else "[yellow]↶[/]"
         console.print(
             f"  {mark} {verb} [bold]{escape(step.app_label)}[/] {escape(step.revision)} "
@@ -42,7 +52,7 @@ def command(app: str | None, revision: str | None, database: str) -> list[Applie
         target = f"{app} {revision}" if revision else (app or "all apps")
         console.print(f"Migrating [bold]{escape(target)}[/] on database '{escape(database)}'")
         with console.status("Running migrations...", spinner="dots"):
-            return await migrate(project, app, revision, on_step=report)
+            return await migrate(project, app, revision, fake=fake, on_step=report)
 
     try:
         steps = run_on_project(database, work)
