@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from conformance_client import RawConnection, chunked, request_bytes
@@ -218,3 +219,58 @@ def test_many_sequential_connections(server: RunningServer) -> None:
         with RawConnection(server.address) as connection:
             connection.send(request_bytes("GET", f"/users/{index}"))
             assert json.loads(connection.read_response().body) == {"id": index}
+
+
+def test_absolute_form_request_target(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(b"GET http://conformance.test/users/3?x=1 HTTP/1.1\r\nHost: conformance.test\r\n\r\n")
+        response = connection.read_response()
+    assert (response.status, response.body) == (200, b'{"id": 3}')
+
+
+def test_head_of_a_streamed_response_has_no_body(server: RunningServer) -> None:
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("HEAD", "/stream?n=3"))
+        head = connection.read_response(method="HEAD")
+        connection.send(request_bytes("GET", "/users/9"))
+        after = connection.read_response()
+    assert head.status == 200
+    assert head.body == b""
+    assert after.body == b'{"id": 9}'
+
+
+def test_unread_request_body_does_not_leak_into_the_next_request(server: RunningServer) -> None:
+    body = b"GET /users/666 HTTP/1.1\r\nHost: conformance.test\r\n\r\n" + b"x" * 30000
+    with RawConnection(server.address) as connection:
+        # "/" never reads its body; the body even looks like a request, which must not be served.
+        connection.send(request_bytes("POST", "/", body=body) + request_bytes("GET", "/users/2"))
+        first = connection.read_response()
+        second = connection.read_response()
+    assert (first.status, first.body) == (200, b"Hello, world!")
+    assert (second.status, second.body) == (200, b'{"id": 2}')
+
+
+def test_concurrent_keep_alive_connections(server: RunningServer) -> None:
+    def worker(index: int) -> list[bytes]:
+        bodies = []
+        with RawConnection(server.address, timeout=20) as connection:
+            for request_number in range(10):
+                connection.send(request_bytes("GET", f"/users/{index * 100 + request_number}"))
+                bodies.append(connection.read_response().body)
+        return bodies
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(worker, range(20)))
+    for index, bodies in enumerate(results):
+        assert bodies == [f'{{"id": {index * 100 + number}}}'.encode() for number in range(10)]
+
+
+def test_chunk_extensions_and_trailers_are_accepted(server: RunningServer) -> None:
+    body = b"5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: abc\r\n\r\n"
+    with RawConnection(server.address) as connection:
+        connection.send(request_bytes("POST", "/echo", {"Transfer-Encoding": "chunked"}) + body)
+        response = connection.read_response()
+        connection.send(request_bytes("GET", "/users/4"))
+        after = connection.read_response()
+    assert (response.status, response.body) == (200, b"hello world")
+    assert after.body == b'{"id": 4}'
