@@ -14,10 +14,14 @@ Registered as ``sqlite+covet``; ``covet.orm.connections`` uses it for ``sqlite:/
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
+from functools import partial
 from typing import Any
 
+import aiosqlite
+import aiosqlite.core
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 
@@ -104,8 +108,35 @@ if SUPPORTED:
             if self._in_transaction():
                 super().commit()
 
+    class _LoopSafeConnection(aiosqlite.Connection):
+        """aiosqlite's connection, except that stopping it (e.g. when it's garbage collected after its event
+        loop closed) doesn't ask the worker thread to report back to that dead loop, which would raise
+        "Event loop is closed" in the thread."""
+
+        def stop(self) -> Any:
+            try:
+                asyncio.get_running_loop()
+            except RuntimeError:
+                self._running = False
+                self._tx.put_nowait((None, self._close_and_stop))
+                return None
+            return super().stop()
+
+        def _close_and_stop(self) -> Any:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            return aiosqlite.core._STOP_RUNNING_SENTINEL
+
+    def _connect(database: Any, *, iter_chunk_size: int = 64, **kwargs: Any) -> aiosqlite.Connection:
+        location = database.decode("utf-8") if isinstance(database, bytes) else str(database)
+        connection = _LoopSafeConnection(partial(sqlite3.connect, location, **kwargs), iter_chunk_size)
+        connection._thread.daemon = True
+        return connection
+
     class CovetAiosqliteDBAPI(_BaseDBAPI):
         def connect(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("async_creator_fn", _connect)
             stock = super().connect(*args, **kwargs)
             return CovetAiosqliteConnection(self, stock._connection)
 
