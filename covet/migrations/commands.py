@@ -23,6 +23,7 @@ from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import Connection
 
+from . import faking
 from .apps import MigrationApp
 from .autogenerate import PlannedRevision, RevisionPlanner
 from .config import build_config
@@ -204,26 +205,86 @@ async def migrate(
         raise MigrationError("A target revision needs its app: covet migrate APP REVISION")
     script_directory = _script_directory(project)
     applied = applied_revisions(script_directory, await current_heads(project))
+    # What to run (Alembic's direction and target) and, for --fake, the applied set to record instead.
     if app_label is None:
         direction, target = command.upgrade, "heads"
+        wanted = faking.with_applied(
+            script_directory, applied, (s.revision for s in script_directory.get_revisions("heads"))
+        )
     else:
         app = project.app(app_label)
         history = AppHistory(app, script_directory)
         if revision is None:
-            if history.head is None:
+            head = history.head
+            if head is None:
                 return []
             direction, target = command.upgrade, f"{app.label}@head"
+            wanted = faking.with_applied(script_directory, applied, [head.revision])
         elif revision == ZERO:
             if not any(script.revision in applied for script in history.revisions):
                 return []
             direction, target = command.downgrade, f"{app.label}@base"
+            wanted = faking.without_after(script_directory, applied, history, None)
         else:
             script = history.find(revision)
-            direction = command.downgrade if script.revision in applied else command.upgrade
             target = script.revision
+            if script.revision in applied:
+                direction = command.downgrade
+                wanted = faking.without_after(script_directory, applied, history, script)
+            else:
+                direction = command.upgrade
+                wanted = faking.with_applied(script_directory, applied, [script.revision])
     if fake:
-        direction = command.stamp
+        return await _stamp(project, script_directory, applied, wanted, on_step)
     return await _run_steps(project, script_directory, direction, target, on_step)
+
+
+def _step(
+    project: MigrationProject,
+    script_directory: ScriptDirectory,
+    revision: str,
+    *,
+    upgrade: bool,
+    seconds: float,
+    faked: bool = False,
+) -> AppliedStep:
+    script = script_directory.get_revision(revision)
+    app = _app_of(project, script) if script is not None else None
+    return AppliedStep(
+        app_label=app.label if app else "?",
+        revision=revision,
+        message=_message_of(script) if script is not None else "",
+        upgrade=upgrade,
+        seconds=seconds,
+        faked=faked,
+    )
+
+
+async def _stamp(
+    project: MigrationProject,
+    script_directory: ScriptDirectory,
+    applied: set[str],
+    wanted: set[str],
+    on_step: Callable[[AppliedStep], None] | None,
+) -> list[AppliedStep]:
+    """Record ``wanted`` as the applied revisions without running any; one faked step per change."""
+    heads = faking.heads_of(script_directory, wanted)
+
+    def stamp(connection: Connection) -> None:
+        config = _config(project, _options(project, connection=connection))
+        command.stamp(config, heads or "base", purge=True)
+
+    if wanted != applied:
+        await _on_connection(project, stamp)
+    steps = []
+    for revision, upgrade in [
+        *((r, True) for r in sorted(wanted - applied)),
+        *((r, False) for r in sorted(applied - wanted, reverse=True)),
+    ]:
+        steps.append(_step(project, script_directory, revision, upgrade=upgrade, seconds=0.0, faked=True))
+        if on_step is not None:
+            on_step(steps[-1])
+    return steps
 
 
 async def _run_steps(
@@ -240,19 +301,9 @@ async def _run_steps(
         nonlocal started
         now = time.perf_counter()
         for revision in info.up_revision_ids:
-            script = script_directory.get_revision(revision)
-            app = _app_of(project, script) if script is not None else None
-            step = AppliedStep(
-                app_label=app.label if app else "?",
-                revision=revision,
-                message=_message_of(script) if script is not None else "",
-                upgrade=info.is_upgrade,
-                seconds=now - started,
-                faked=info.is_stamp,
-            )
-            steps.append(step)
+            steps.append(_step(project, script_directory, revision, upgrade=info.is_upgrade, seconds=now - started))
             if on_step is not None:
-                on_step(step)
+                on_step(steps[-1])
         started = now
 
     def run(connection: Connection) -> None:
