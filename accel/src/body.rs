@@ -43,7 +43,10 @@ impl BodySender {
 
 enum Kind {
     Full(Option<Bytes>),
-    Stream { rx: mpsc::Receiver<Bytes>, complete: Arc<AtomicBool> },
+    Stream {
+        rx: mpsc::Receiver<Bytes>,
+        complete: Arc<AtomicBool>,
+    },
 }
 
 /// Response body handed to hyper.
@@ -55,7 +58,10 @@ pub(crate) struct ResponseBody {
 impl ResponseBody {
     /// A body of one buffer (possibly empty).
     pub(crate) fn full(data: Bytes) -> Self {
-        ResponseBody { kind: Kind::Full(if data.is_empty() { None } else { Some(data) }), _guard: None }
+        ResponseBody {
+            kind: Kind::Full(if data.is_empty() { None } else { Some(data) }),
+            _guard: None,
+        }
     }
 
     /// An empty body.
@@ -68,7 +74,13 @@ impl ResponseBody {
     pub(crate) fn channel(capacity: usize) -> (BodySender, Self) {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let complete = Arc::new(AtomicBool::new(false));
-        let body = ResponseBody { kind: Kind::Stream { rx, complete: complete.clone() }, _guard: None };
+        let body = ResponseBody {
+            kind: Kind::Stream {
+                rx,
+                complete: complete.clone(),
+            },
+            _guard: None,
+        };
         (BodySender { tx, complete }, body)
     }
 

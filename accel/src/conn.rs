@@ -78,6 +78,11 @@ impl ConnState {
         self.http2.load(Ordering::Acquire)
     }
 
+    /// Whether any request has been received on this connection.
+    pub(crate) fn served_any(&self) -> bool {
+        self.last_activity_ms.load(Ordering::Acquire) > 0 || self.in_flight() > 0
+    }
+
     /// How long the connection has had nothing in flight and no partial request.
     pub(crate) fn idle_for(&self) -> Duration {
         if self.in_flight() > 0 || self.head_started.load(Ordering::Acquire) {
@@ -187,7 +192,10 @@ impl<I: AsyncRead + AsyncWrite + Unpin> TimedIo<I> {
         }
         self.reply_written = Some(TIMEOUT_408.len());
         let _ = ready!(Pin::new(&mut self.inner).poll_flush(cx));
-        Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "request head not received in time")))
+        Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "request head not received in time",
+        )))
     }
 }
 
@@ -205,10 +213,8 @@ impl<I: AsyncRead + AsyncWrite + Unpin> AsyncRead for TimedIo<I> {
                         this.http1 = false;
                         this.state.http2.store(true, Ordering::Release);
                     }
-                    if this.http1 && this.state.in_flight() == 0 {
-                        if has_framing_conflict(&buf.filled()[before..]) {
-                            this.state.framing_conflict.store(true, Ordering::Release);
-                        }
+                    if this.http1 && this.state.in_flight() == 0 && has_framing_conflict(&buf.filled()[before..]) {
+                        this.state.framing_conflict.store(true, Ordering::Release);
                     }
                     let now = this.state.now_ms();
                     this.state.last_activity_ms.store(now, Ordering::Release);
@@ -332,10 +338,18 @@ mod tests {
 
     #[test]
     fn framing_conflict_is_seen_in_either_order_and_any_case() {
-        assert!(has_framing_conflict(b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"));
-        assert!(has_framing_conflict(b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nCONTENT-LENGTH: 3\r\n\r\n"));
-        assert!(!has_framing_conflict(b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"));
-        assert!(!has_framing_conflict(b"POST / HTTP/1.1\r\nX-Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        assert!(has_framing_conflict(
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ));
+        assert!(has_framing_conflict(
+            b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\nCONTENT-LENGTH: 3\r\n\r\n"
+        ));
+        assert!(!has_framing_conflict(
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+        ));
+        assert!(!has_framing_conflict(
+            b"POST / HTTP/1.1\r\nX-Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+        ));
         // A second pipelined request does not taint the first.
         let pipelined = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx";
         assert!(!has_framing_conflict(pipelined));

@@ -76,24 +76,39 @@ pub(crate) fn check_head(
     if version == Version::HTTP_11 {
         let hosts = headers.get_all(http::header::HOST).iter().count();
         if hosts != 1 {
-            return Err(Rejection::new(StatusCode::BAD_REQUEST, "HTTP/1.1 requests need exactly one Host header"));
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "HTTP/1.1 requests need exactly one Host header",
+            ));
         }
     }
     let has_te = headers.contains_key(http::header::TRANSFER_ENCODING);
-    let content_lengths: Vec<&[u8]> =
-        headers.get_all(http::header::CONTENT_LENGTH).iter().map(|v| v.as_bytes()).collect();
+    let content_lengths: Vec<&[u8]> = headers
+        .get_all(http::header::CONTENT_LENGTH)
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect();
     if has_te && !content_lengths.is_empty() {
-        return Err(Rejection::new(StatusCode::BAD_REQUEST, "Content-Length together with Transfer-Encoding"));
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "Content-Length together with Transfer-Encoding",
+        ));
     }
     if has_te && version != Version::HTTP_11 {
-        return Err(Rejection::new(StatusCode::BAD_REQUEST, "Transfer-Encoding is only valid in HTTP/1.1"));
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "Transfer-Encoding is only valid in HTTP/1.1",
+        ));
     }
     let mut length: Option<u64> = None;
     for raw in content_lengths {
-        let parsed = parse_content_length(raw)
-            .ok_or(Rejection::new(StatusCode::BAD_REQUEST, "Invalid Content-Length"))?;
+        let parsed =
+            parse_content_length(raw).ok_or(Rejection::new(StatusCode::BAD_REQUEST, "Invalid Content-Length"))?;
         if length.is_some_and(|l| l != parsed) {
-            return Err(Rejection::new(StatusCode::BAD_REQUEST, "Conflicting Content-Length headers"));
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "Conflicting Content-Length headers",
+            ));
         }
         length = Some(parsed);
     }
@@ -136,7 +151,10 @@ mod tests {
     #[test]
     fn http11_without_host_is_400() {
         assert_eq!(check(&[]).map_err(|r| r.status), Err(StatusCode::BAD_REQUEST));
-        assert_eq!(check(&[("host", "a"), ("host", "b")]).map_err(|r| r.status), Err(StatusCode::BAD_REQUEST));
+        assert_eq!(
+            check(&[("host", "a"), ("host", "b")]).map_err(|r| r.status),
+            Err(StatusCode::BAD_REQUEST)
+        );
     }
 
     #[test]
@@ -157,17 +175,27 @@ mod tests {
 
     #[test]
     fn duplicate_equal_content_length_is_tolerated() {
-        assert_eq!(check(&[("host", "a"), ("content-length", "3"), ("content-length", "3")]), Ok(()));
+        assert_eq!(
+            check(&[("host", "a"), ("content-length", "3"), ("content-length", "3")]),
+            Ok(())
+        );
     }
 
     #[test]
     fn oversized_body_is_413_and_oversized_head_is_431() {
-        let limits = Limits { max_body_size: 10, max_header_size: 100, ..Limits::default() };
+        let limits = Limits {
+            max_body_size: 10,
+            max_header_size: 100,
+            ..Limits::default()
+        };
         let big_body = headers(&[("host", "a"), ("content-length", "11")]);
         let status = check_head(&Method::POST, Version::HTTP_11, 1, &big_body, &limits).map_err(|r| r.status);
         assert_eq!(status, Err(StatusCode::PAYLOAD_TOO_LARGE));
         let mut big_head = headers(&[("host", "a")]);
-        big_head.insert("x-big", HeaderValue::from_str(&"x".repeat(200)).unwrap_or(HeaderValue::from_static("")));
+        big_head.insert(
+            "x-big",
+            HeaderValue::from_str(&"x".repeat(200)).unwrap_or(HeaderValue::from_static("")),
+        );
         let status = check_head(&Method::GET, Version::HTTP_11, 1, &big_head, &limits).map_err(|r| r.status);
         assert_eq!(status, Err(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE));
     }

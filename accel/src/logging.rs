@@ -11,20 +11,18 @@ static SINK: OnceLock<mpsc::Sender<String>> = OnceLock::new();
 fn sink() -> &'static mpsc::Sender<String> {
     SINK.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<String>();
-        let spawned = std::thread::Builder::new()
-            .name("covet-log".into())
-            .spawn(move || {
-                let stderr = std::io::stderr();
-                while let Ok(line) = rx.recv() {
-                    let mut out = stderr.lock();
-                    let _ = writeln!(out, "{line}");
-                    // Write whatever else is already queued before flushing once.
-                    while let Ok(more) = rx.try_recv() {
-                        let _ = writeln!(out, "{more}");
-                    }
-                    let _ = out.flush();
+        let spawned = std::thread::Builder::new().name("covet-log".into()).spawn(move || {
+            let stderr = std::io::stderr();
+            while let Ok(line) = rx.recv() {
+                let mut out = stderr.lock();
+                let _ = writeln!(out, "{line}");
+                // Write whatever else is already queued before flushing once.
+                while let Ok(more) = rx.try_recv() {
+                    let _ = writeln!(out, "{more}");
                 }
-            });
+                let _ = out.flush();
+            }
+        });
         if spawned.is_err() {
             eprintln!("covet-accel: could not start the log thread; log lines will be dropped");
         }
@@ -49,7 +47,10 @@ pub(crate) fn install_panic_hook() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         std::panic::set_hook(Box::new(|info| {
-            let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+            let location = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
             let payload = info
                 .payload()
                 .downcast_ref::<&str>()

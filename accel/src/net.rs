@@ -50,7 +50,9 @@ impl BindSpec {
     /// Open the listener; must run inside the Tokio runtime.
     pub(crate) fn open(&self, backlog: i32) -> io::Result<Listener> {
         match self {
-            BindSpec::Tcp(addr) => Ok(Listener::Tcp(tokio::net::TcpListener::from_std(bind_tcp(*addr, backlog)?)?)),
+            BindSpec::Tcp(addr) => Ok(Listener::Tcp(tokio::net::TcpListener::from_std(bind_tcp(
+                *addr, backlog,
+            )?)?)),
             BindSpec::InheritedTcp(fd) => {
                 // SAFETY: the supervisor passed us this descriptor for exclusive use as a
                 // listening socket; nothing else in this process owns or closes it.

@@ -22,7 +22,9 @@ pub(crate) fn acceptor(certfile: &str, keyfile: &str, mode: HttpMode) -> io::Res
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| invalid(format!("certificate file {certfile} is not valid PEM: {e}")))?;
     if certs.is_empty() {
-        return Err(invalid(format!("certificate file {certfile} holds no CERTIFICATE block")));
+        return Err(invalid(format!(
+            "certificate file {certfile} holds no CERTIFICATE block"
+        )));
     }
     let mut key_reader =
         BufReader::new(File::open(keyfile).map_err(|e| invalid(format!("cannot open key file {keyfile}: {e}")))?);
@@ -56,7 +58,10 @@ mod tests {
 
     #[test]
     fn alpn_prefers_h2_in_auto_mode() {
-        assert_eq!(alpn_protocols(HttpMode::Auto), vec![b"h2".to_vec(), b"http/1.1".to_vec()]);
+        assert_eq!(
+            alpn_protocols(HttpMode::Auto),
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        );
         assert_eq!(alpn_protocols(HttpMode::Http1), vec![b"http/1.1".to_vec()]);
     }
 

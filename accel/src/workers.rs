@@ -37,7 +37,9 @@ impl HttpMode {
             "1" => Ok(HttpMode::Http1),
             "2" => Ok(HttpMode::Http2),
             "auto" => Ok(HttpMode::Auto),
-            other => Err(PyValueError::new_err(format!("http must be '1', '2' or 'auto', not {other:?}"))),
+            other => Err(PyValueError::new_err(format!(
+                "http must be '1', '2' or 'auto', not {other:?}"
+            ))),
         }
     }
 }
@@ -45,15 +47,26 @@ impl HttpMode {
 /// Parse a bind: `HOST:PORT`, `[V6]:PORT`, `fd:N` (inherited TCP) or `unix-fd:N`.
 fn parse_bind(text: &str) -> PyResult<BindSpec> {
     if let Some(fd) = text.strip_prefix("fd:") {
-        return fd.parse().map(BindSpec::InheritedTcp).map_err(|_| PyValueError::new_err(format!("bad fd bind {text:?}")));
+        return fd
+            .parse()
+            .map(BindSpec::InheritedTcp)
+            .map_err(|_| PyValueError::new_err(format!("bad fd bind {text:?}")));
     }
     if let Some(fd) = text.strip_prefix("unix-fd:") {
-        return fd.parse().map(BindSpec::InheritedUnix).map_err(|_| PyValueError::new_err(format!("bad fd bind {text:?}")));
+        return fd
+            .parse()
+            .map(BindSpec::InheritedUnix)
+            .map_err(|_| PyValueError::new_err(format!("bad fd bind {text:?}")));
     }
-    text.parse::<SocketAddr>()
-        .map(BindSpec::Tcp)
-        .map_err(|_| PyValueError::new_err(format!("cannot parse bind address {text:?}: use HOST:PORT, e.g. 127.0.0.1:8000")))
+    text.parse::<SocketAddr>().map(BindSpec::Tcp).map_err(|_| {
+        PyValueError::new_err(format!(
+            "cannot parse bind address {text:?}: use HOST:PORT, e.g. 127.0.0.1:8000"
+        ))
+    })
 }
+
+/// A `router.static(...)` route as Python passes it: (path, body, content type, extra headers).
+type StaticRouteSpec = (String, Vec<u8>, String, Vec<(String, String)>);
 
 /// What Python hands to `start` and the objects kept for `drain`.
 struct Running {
@@ -113,7 +126,7 @@ impl Worker {
         max_connections: usize,
         max_requests: u64,
         access_log: bool,
-        static_routes: Vec<(String, Vec<u8>, String, Vec<(String, String)>)>,
+        static_routes: Vec<StaticRouteSpec>,
         static_files: Option<(String, String)>,
     ) -> PyResult<Self> {
         if binds.is_empty() {
@@ -126,7 +139,9 @@ impl Worker {
             if v.is_finite() && v > 0.0 {
                 Ok(Duration::from_secs_f64(v))
             } else {
-                Err(PyValueError::new_err(format!("{name} must be a positive number of seconds")))
+                Err(PyValueError::new_err(format!(
+                    "{name} must be a positive number of seconds"
+                )))
             }
         };
         let limits = Limits {
@@ -140,7 +155,9 @@ impl Worker {
         };
         let mut statics = StaticTable::default();
         for (path, body, content_type, headers) in static_routes {
-            statics.add(&path, Bytes::from(body), &content_type, &headers).map_err(|e| PyValueError::new_err(e.0))?;
+            statics
+                .add(&path, Bytes::from(body), &content_type, &headers)
+                .map_err(|e| PyValueError::new_err(e.0))?;
         }
         if let Some((prefix, root)) = static_files {
             statics.files = Some(
@@ -184,15 +201,21 @@ impl Worker {
             return Err(PyRuntimeError::new_err("worker already started"));
         }
         let tls = match (&self.certfile, &self.keyfile) {
-            (Some(cert), Some(key)) => Some(tls::acceptor(cert, key, self.mode).map_err(|e| PyValueError::new_err(e.to_string()))?),
+            (Some(cert), Some(key)) => {
+                Some(tls::acceptor(cert, key, self.mode).map_err(|e| PyValueError::new_err(e.to_string()))?)
+            }
             _ => None,
         };
-        let runtime = runtime::build(self.threads).map_err(|e| PyOSError::new_err(format!("cannot start Tokio: {e}")))?;
+        let runtime =
+            runtime::build(self.threads).map_err(|e| PyOSError::new_err(format!("cannot start Tokio: {e}")))?;
         let listeners = {
             let _guard = runtime.enter();
             self.binds
                 .iter()
-                .map(|b| b.open(self.backlog).map_err(|e| PyOSError::new_err(format!("cannot listen on {b:?}: {e}"))))
+                .map(|b| {
+                    b.open(self.backlog)
+                        .map_err(|e| PyOSError::new_err(format!("cannot listen on {b:?}: {e}")))
+                })
                 .collect::<PyResult<Vec<_>>>()?
         };
         self.addresses = listeners
@@ -253,7 +276,10 @@ impl Worker {
     /// Requests this worker has received so far.
     #[getter]
     fn requests(&self) -> u64 {
-        self.running.as_ref().map(|r| r.ctx.requests.load(Ordering::Relaxed)).unwrap_or(0)
+        self.running
+            .as_ref()
+            .map(|r| r.ctx.requests.load(Ordering::Relaxed))
+            .unwrap_or(0)
     }
 
     /// Run everything Tokio queued: start application tasks, complete waiting
@@ -265,7 +291,9 @@ impl Worker {
                 LoopEvent::Request(pending) => {
                     let result = start_request(py, running, &pending);
                     if result.is_err() {
-                        pending.state.fail(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+                        pending
+                            .state
+                            .fail(http::StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
                     }
                     result
                 }
@@ -286,7 +314,11 @@ impl Worker {
     /// seconds, then call `on_stopped`.
     #[pyo3(signature = (drain_timeout = 30.0))]
     fn stop(&self, drain_timeout: f64) {
-        let ms = if drain_timeout.is_finite() && drain_timeout > 0.0 { (drain_timeout * 1000.0) as u64 } else { 0 };
+        let ms = if drain_timeout.is_finite() && drain_timeout > 0.0 {
+            (drain_timeout * 1000.0) as u64
+        } else {
+            0
+        };
         self.drain_timeout.store(ms, Ordering::Release);
         let _ = self.stop.send(true);
     }
@@ -303,8 +335,20 @@ impl Worker {
 
 fn start_request(py: Python<'_>, running: &Running, pending: &crate::asgi::types::PendingRequest) -> PyResult<()> {
     let scope = pending.scope(py, &running.constants)?;
-    let receive = Py::new(py, Receive { state: pending.state.clone(), shared: running.shared.clone() })?;
-    let send = Py::new(py, Send { state: pending.state.clone(), shared: running.shared.clone() })?;
+    let receive = Py::new(
+        py,
+        Receive {
+            state: pending.state.clone(),
+            shared: running.shared.clone(),
+        },
+    )?;
+    let send = Py::new(
+        py,
+        Send {
+            state: pending.state.clone(),
+            shared: running.shared.clone(),
+        },
+    )?;
     let coroutine = running.runner.call1(py, (scope, receive, send))?;
     running.create_task.call1(py, (coroutine,))?;
     Ok(())

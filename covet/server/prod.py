@@ -30,7 +30,10 @@ READY_FD_ENV = "COVET_PROD_READY_FD"
 
 EXIT_OK = 0
 EXIT_STARTUP_FAILED = 3
-INSTALL_HINT = "covet serve --prod needs the covet-accel server: install it with pip install 'covet[accel]' (or pip install ./accel from a checkout)."
+INSTALL_HINT = (
+    "covet serve --prod needs the covet-accel server: "
+    "install it with pip install 'covet[accel]' (or pip install ./accel from a checkout)."
+)
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,9 @@ class Worker:
 
 async def _finish_tasks(tasks: set[asyncio.Task[Any]], timeout: float) -> None:
     """Give request tasks still running (their clients are gone) a moment, then cancel them."""
-    tasks.discard(asyncio.current_task())  # type: ignore[arg-type]
+    current = asyncio.current_task()
+    if current is not None:
+        tasks.discard(current)
     if not tasks:
         return
     _done, pending = await asyncio.wait(tasks, timeout=timeout)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -229,10 +230,8 @@ class Supervisor:
 
 
 def _close_quietly(fd: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.close(fd)
-    except OSError:
-        pass
 
 
 def worker_count(value: str) -> int:
@@ -242,5 +241,3 @@ def worker_count(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SupervisorError(f"--workers {value!r}: give a positive number or 'auto'.")
     return int(value)
-
-

@@ -63,10 +63,7 @@ pub(crate) struct RequestState {
 }
 
 impl RequestState {
-    pub(crate) fn new(
-        queue: Arc<LoopQueue>,
-        responder: oneshot::Sender<Response<ResponseBody>>,
-    ) -> Arc<Self> {
+    pub(crate) fn new(queue: Arc<LoopQueue>, responder: oneshot::Sender<Response<ResponseBody>>) -> Arc<Self> {
         Arc::new(RequestState {
             inner: Mutex::new(Inner {
                 body: BodyState::default(),
@@ -159,7 +156,11 @@ impl Drop for Inner {
     fn drop(&mut self) {
         // The application vanished without answering: never leave hyper hanging.
         if let Some(tx) = self.responder.take() {
-            let _ = tx.send(plain_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", false));
+            let _ = tx.send(plain_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal Server Error",
+                false,
+            ));
         }
     }
 }
@@ -171,7 +172,10 @@ pub(crate) fn plain_response(status: StatusCode, text: &str, close: bool) -> Res
     let mut response = Response::new(ResponseBody::full(Bytes::from(body)));
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     if close {
         headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
@@ -230,7 +234,11 @@ pub struct Receive {
 }
 
 /// Build the next message for `receive()`, or `None` if it must wait.
-pub(crate) fn next_message<'py>(py: Python<'py>, inner: &mut Inner, pump: &Notify) -> PyResult<Option<Bound<'py, PyDict>>> {
+pub(crate) fn next_message<'py>(
+    py: Python<'py>,
+    inner: &mut Inner,
+    pump: &Notify,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
     if !inner.body.delivered {
         if let Some(first) = inner.body.chunks.pop_front() {
             // Join what is buffered into one message: fewer round trips for the app.
@@ -289,7 +297,9 @@ impl Receive {
             return Ok(Py::new(py, Ready::new(message.into_any().unbind()))?.into_any());
         }
         if inner.receive_waiter.is_some() {
-            return Err(PyRuntimeError::new_err("receive() called again while a previous receive() is pending"));
+            return Err(PyRuntimeError::new_err(
+                "receive() called again while a previous receive() is pending",
+            ));
         }
         let future = self.shared.create_future.call0(py)?;
         inner.receive_waiter = Some(future.clone_ref(py));
@@ -312,10 +322,18 @@ fn parse_headers(raw: &Bound<'_, PyAny>) -> PyResult<HeaderMap> {
         } else {
             (pair.get_item(0)?, pair.get_item(1)?)
         };
-        let name: &[u8] = name.extract().map_err(|_| PyTypeError::new_err("ASGI header names must be bytes"))?;
-        let value: &[u8] = value.extract().map_err(|_| PyTypeError::new_err("ASGI header values must be bytes"))?;
-        let name = HeaderName::from_bytes(name)
-            .map_err(|_| PyValueError::new_err(format!("invalid response header name {:?}", String::from_utf8_lossy(name))))?;
+        let name: &[u8] = name
+            .extract()
+            .map_err(|_| PyTypeError::new_err("ASGI header names must be bytes"))?;
+        let value: &[u8] = value
+            .extract()
+            .map_err(|_| PyTypeError::new_err("ASGI header values must be bytes"))?;
+        let name = HeaderName::from_bytes(name).map_err(|_| {
+            PyValueError::new_err(format!(
+                "invalid response header name {:?}",
+                String::from_utf8_lossy(name)
+            ))
+        })?;
         let value = HeaderValue::from_bytes(value)
             .map_err(|_| PyValueError::new_err(format!("invalid value for response header {name}")))?;
         headers.append(name, value);
@@ -333,7 +351,10 @@ fn parse_headers(raw: &Bound<'_, PyAny>) -> PyResult<HeaderMap> {
     Ok(headers)
 }
 
-fn get<'py>(message: &Bound<'py, PyAny>, key: &Bound<'py, pyo3::types::PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn get<'py>(
+    message: &Bound<'py, PyAny>,
+    key: &Bound<'py, pyo3::types::PyString>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     if let Ok(dict) = message.downcast::<PyDict>() {
         return dict.get_item(key);
     }
@@ -349,8 +370,8 @@ impl Send {
         let status: u16 = get(message, intern!(py, "status"))?
             .ok_or_else(|| PyValueError::new_err("http.response.start needs a 'status'"))?
             .extract()?;
-        let status = StatusCode::from_u16(status)
-            .map_err(|_| PyValueError::new_err(format!("invalid HTTP status {status}")))?;
+        let status =
+            StatusCode::from_u16(status).map_err(|_| PyValueError::new_err(format!("invalid HTTP status {status}")))?;
         let headers = match get(message, intern!(py, "headers"))? {
             Some(raw) => parse_headers(&raw)?,
             None => HeaderMap::new(),
@@ -379,14 +400,22 @@ impl Send {
         let mut inner = self.state.lock();
         if inner.finished {
             // Client gone (or a response already completed): nothing to do.
-            return if inner.disconnected { ready() } else { Err(PyRuntimeError::new_err("response already complete")) };
+            return if inner.disconnected {
+                ready()
+            } else {
+                Err(PyRuntimeError::new_err("response already complete"))
+            };
         }
         inner.bytes_sent += data.len() as u64;
         if inner.stream.is_none() {
-            let (status, headers) =
-                inner.start.take().ok_or_else(|| PyRuntimeError::new_err("http.response.start must be sent first"))?;
+            let (status, headers) = inner
+                .start
+                .take()
+                .ok_or_else(|| PyRuntimeError::new_err("http.response.start must be sent first"))?;
             inner.status = status.as_u16();
-            let Some(responder) = inner.responder.take() else { return ready() };
+            let Some(responder) = inner.responder.take() else {
+                return ready();
+            };
             let body = if more {
                 let (sender, body) = ResponseBody::channel(STREAM_CAPACITY);
                 inner.stream = Some(sender);
@@ -407,7 +436,9 @@ impl Send {
                 return ready();
             }
         }
-        let Some(stream) = inner.stream.as_ref() else { return ready() };
+        let Some(stream) = inner.stream.as_ref() else {
+            return ready();
+        };
         let tx = stream.tx.clone();
         if !more {
             stream.finish();
@@ -442,14 +473,16 @@ impl Send {
 #[pymethods]
 impl Send {
     fn __call__(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let kind = get(message, intern!(py, "type"))?
-            .ok_or_else(|| PyValueError::new_err("ASGI message without 'type'"))?;
+        let kind =
+            get(message, intern!(py, "type"))?.ok_or_else(|| PyValueError::new_err("ASGI message without 'type'"))?;
         if kind.eq(intern!(py, "http.response.body"))? {
             self.body(py, message)
         } else if kind.eq(intern!(py, "http.response.start"))? {
             self.start(py, message)
         } else {
-            Err(PyValueError::new_err(format!("unexpected ASGI message type {kind} for an http scope")))
+            Err(PyValueError::new_err(format!(
+                "unexpected ASGI message type {kind} for an http scope"
+            )))
         }
     }
 
@@ -463,7 +496,11 @@ impl Send {
         inner.finished = true;
         if let Some(tx) = inner.responder.take() {
             inner.status = 500;
-            let _ = tx.send(plain_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", false));
+            let _ = tx.send(plain_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal Server Error",
+                false,
+            ));
         }
         inner.stream = None;
     }
@@ -479,7 +516,9 @@ impl Send {
 /// Resolve the pending `receive()` future of `state` if its message is ready.
 pub(crate) fn complete_receive(py: Python<'_>, state: &Arc<RequestState>) -> PyResult<()> {
     let mut inner = state.lock();
-    let Some(waiter) = inner.receive_waiter.take() else { return Ok(()) };
+    let Some(waiter) = inner.receive_waiter.take() else {
+        return Ok(());
+    };
     let waiter = waiter.into_bound(py);
     if waiter.call_method0(intern!(py, "done"))?.is_truthy()? {
         // Cancelled by the app: keep the data for the next receive().

@@ -73,7 +73,11 @@ pub(crate) async fn handle(
     let in_flight = conn.enter();
     ctx.count_request();
     if conn.take_framing_conflict() && req.headers().contains_key(http::header::TRANSFER_ENCODING) {
-        let response = plain_response(StatusCode::BAD_REQUEST, "Content-Length together with Transfer-Encoding", true);
+        let response = plain_response(
+            StatusCode::BAD_REQUEST,
+            "Content-Length together with Transfer-Encoding",
+            true,
+        );
         return Ok(local(response, in_flight, None));
     }
     if req.version() == Version::HTTP_10 {
@@ -88,7 +92,9 @@ pub(crate) async fn handle(
     });
     let mut response = respond(req, &ctx, &peer, in_flight, log).await;
     if ctx.draining.load(Ordering::Acquire) && response.version() != Version::HTTP_2 {
-        response.headers_mut().insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+        response
+            .headers_mut()
+            .insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
     Ok(response)
 }
@@ -140,7 +146,9 @@ async fn respond(
 
     let (parts, mut body) = req.into_parts();
     let parts_expect_continue = |headers: &http::HeaderMap| {
-        headers.get(http::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+        headers
+            .get(http::header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
     };
     let (responder, response_rx) = oneshot::channel();
     let state = RequestState::new(ctx.queue.clone(), responder);
@@ -165,12 +173,22 @@ async fn respond(
         };
         match next {
             None => complete = true,
-            Some(Err(_)) => return local(plain_response(StatusCode::BAD_REQUEST, "Invalid request body", true), in_flight, log),
+            Some(Err(_)) => {
+                return local(
+                    plain_response(StatusCode::BAD_REQUEST, "Invalid request body", true),
+                    in_flight,
+                    log,
+                )
+            }
             Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data() {
                     total += data.len() as u64;
                     if total > ctx.limits.max_body_size {
-                        return local(plain_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", true), in_flight, log);
+                        return local(
+                            plain_response(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", true),
+                            in_flight,
+                            log,
+                        );
                     }
                     state.push_body(data, false);
                 }
@@ -191,7 +209,11 @@ async fn respond(
     let path_and_query = parts.uri.path_and_query();
     let raw_path = Bytes::copy_from_slice(path_and_query.map(|p| p.path()).unwrap_or("/").as_bytes());
     let query = Bytes::copy_from_slice(path_and_query.and_then(|p| p.query()).unwrap_or("").as_bytes());
-    let authority = if parts.version == Version::HTTP_2 { parts.uri.authority().map(|a| a.to_string()) } else { None };
+    let authority = if parts.version == Version::HTTP_2 {
+        parts.uri.authority().map(|a| a.to_string())
+    } else {
+        None
+    };
     let watch = DisconnectOnDrop(state.clone());
     ctx.queue.push(LoopEvent::Request(Box::new(PendingRequest {
         method: parts.method,

@@ -41,7 +41,12 @@ impl LoopQueue {
         let (reader, writer) = UnixStream::pair()?;
         reader.set_nonblocking(true)?;
         writer.set_nonblocking(true)?;
-        Ok(Arc::new(LoopQueue { items: Mutex::new(Vec::with_capacity(64)), signalled: AtomicBool::new(false), writer, reader }))
+        Ok(Arc::new(LoopQueue {
+            items: Mutex::new(Vec::with_capacity(64)),
+            signalled: AtomicBool::new(false),
+            writer,
+            reader,
+        }))
     }
 
     /// The descriptor the asyncio loop watches.
@@ -55,22 +60,25 @@ impl LoopQueue {
             Ok(mut items) => items.push(event),
             Err(poisoned) => poisoned.into_inner().push(event),
         }
-        if !self.signalled.swap(true, Ordering::AcqRel) {
+        if !self.signalled.swap(true, Ordering::SeqCst) {
             // A full socket buffer means a wake-up is pending anyway.
             let _ = (&self.writer).write(&[1]);
         }
     }
 
-    /// Take everything queued. Clearing the flag before taking the batch means an
-    /// event pushed meanwhile either lands in this batch or signals again.
+    /// Take everything queued. The order matters: drain the wake-up bytes, then
+    /// clear the flag, then take the batch. An event pushed before the flag is
+    /// cleared lands in this batch; one pushed after it sees the flag clear and
+    /// writes a new byte. (Clearing first could leave the flag set with no byte
+    /// pending, and the next event would never wake the loop.)
     pub(crate) fn take(&self) -> Vec<LoopEvent> {
-        self.signalled.store(false, Ordering::Release);
         let mut scratch = [0u8; 64];
         while let Ok(n) = (&self.reader).read(&mut scratch) {
             if n < scratch.len() {
                 break;
             }
         }
+        self.signalled.store(false, Ordering::SeqCst);
         match self.items.lock() {
             Ok(mut items) => std::mem::take(&mut *items),
             Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
@@ -93,5 +101,36 @@ mod tests {
         assert!(queue.take().is_empty());
         queue.push(LoopEvent::Stopped);
         assert_eq!((&queue.reader).read(&mut buf).unwrap_or(0), 1);
+    }
+
+    #[test]
+    fn no_event_is_left_without_a_wakeup_under_concurrent_pushes() {
+        let queue = LoopQueue::new().unwrap_or_else(|e| panic!("socketpair: {e}"));
+        const PRODUCERS: usize = 4;
+        const EACH: usize = 20_000;
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|_| {
+                let queue = queue.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..EACH {
+                        queue.push(LoopEvent::Stopped);
+                    }
+                })
+            })
+            .collect();
+        // The consumer only takes after it saw a wake-up byte, like the asyncio loop.
+        let mut received = 0;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while received < PRODUCERS * EACH && std::time::Instant::now() < deadline {
+            let mut byte = [0u8; 1];
+            match (&queue.reader).read(&mut byte) {
+                Ok(1) => received += queue.take().len(),
+                _ => std::thread::yield_now(),
+            }
+        }
+        for producer in producers {
+            let _ = producer.join();
+        }
+        assert_eq!(received, PRODUCERS * EACH, "events were queued without a wake-up");
     }
 }

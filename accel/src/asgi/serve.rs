@@ -23,8 +23,10 @@ use crate::net::{Endpoint, Listener};
 use crate::statics::StaticTable;
 use crate::workers::HttpMode;
 
-/// How long an HTTP/1 connection must have been idle to be closed during a stop.
-const STOP_IDLE: Duration = Duration::from_millis(200);
+/// How long an HTTP/1 connection must have been idle to be closed during a stop
+/// (a client may be about to send on it; a new connection gets longer).
+const STOP_IDLE: Duration = Duration::from_millis(250);
+const STOP_IDLE_UNUSED: Duration = Duration::from_millis(1000);
 
 /// Everything a connection task needs, shared by all of them.
 pub(crate) struct ServeContext {
@@ -142,12 +144,15 @@ async fn accept_loop(listener: Listener, ctx: Arc<ServeContext>, slots: Arc<Sema
     }
     ctx.draining.store(true, Ordering::Release);
     // Connections the kernel already completed would be reset when the listener
-    // closes: take them in and serve them before closing it.
+    // closes: take them in and serve them before closing it. A plain accept(2)
+    // sees them even if Tokio has not polled the readiness event yet.
     loop {
-        let Ok(permit) = slots.clone().try_acquire_owned() else { break };
-        match futures_util::FutureExt::now_or_never(accept(&listener)) {
-            Some(Ok((io, client))) => spawn_connection(io, client, server.clone(), ctx.clone(), permit),
-            _ => break,
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            break;
+        };
+        match accept_now(&listener) {
+            Some((io, client)) => spawn_connection(io, client, server.clone(), ctx.clone(), permit),
+            None => break,
         }
     }
     drop(listener);
@@ -178,6 +183,26 @@ async fn accept(listener: &Listener) -> std::io::Result<(Accepted, Option<Socket
     }
 }
 
+/// One non-blocking accept(2) straight on the socket; `None` when the queue is empty.
+fn accept_now(listener: &Listener) -> Option<(Accepted, Option<SocketAddr>)> {
+    match listener {
+        Listener::Tcp(l) => {
+            let (socket, addr) = socket2::SockRef::from(l).accept().ok()?;
+            socket.set_nonblocking(true).ok()?;
+            let _ = socket.set_nodelay(true);
+            let stream = tokio::net::TcpStream::from_std(std::net::TcpStream::from(socket)).ok()?;
+            Some((Accepted::Tcp(stream), addr.as_socket()))
+        }
+        Listener::Unix(l) => {
+            let (socket, _) = socket2::SockRef::from(l).accept().ok()?;
+            socket.set_nonblocking(true).ok()?;
+            let std = std::os::unix::net::UnixStream::from(std::os::fd::OwnedFd::from(socket));
+            let stream = tokio::net::UnixStream::from_std(std).ok()?;
+            Some((Accepted::Unix(stream), None))
+        }
+    }
+}
+
 fn spawn_connection(
     io: Accepted,
     client: Option<SocketAddr>,
@@ -200,12 +225,34 @@ where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     match ctx.tls.clone() {
-        None => serve_connection(io, Peer { client, server, tls: false }, ctx, None).await,
+        None => {
+            serve_connection(
+                io,
+                Peer {
+                    client,
+                    server,
+                    tls: false,
+                },
+                ctx,
+                None,
+            )
+            .await
+        }
         Some(acceptor) => {
             let handshake = tokio::time::timeout(ctx.limits.header_timeout, acceptor.accept(io)).await;
             let Ok(Ok(stream)) = handshake else { return };
             let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
-            serve_connection(stream, Peer { client, server, tls: true }, ctx, Some(h2)).await
+            serve_connection(
+                stream,
+                Peer {
+                    client,
+                    server,
+                    tls: true,
+                },
+                ctx,
+                Some(h2),
+            )
+            .await
         }
     }
 }
@@ -250,7 +297,8 @@ where
         tokio::select! {
             _ = conn.as_mut() => return,
             _ = tokio::time::sleep(Duration::from_millis(50)) => {
-                if conn_state.idle_for() >= STOP_IDLE {
+                let limit = if conn_state.served_any() { STOP_IDLE } else { STOP_IDLE_UNUSED };
+                if conn_state.idle_for() >= limit {
                     return;
                 }
             }

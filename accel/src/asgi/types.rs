@@ -59,8 +59,17 @@ fn version_str(py: Python<'_>, version: Version) -> Bound<'_, PyString> {
 
 fn endpoint_tuple<'py>(py: Python<'py>, endpoint: &Endpoint) -> PyResult<Bound<'py, PyAny>> {
     Ok(match endpoint {
-        Endpoint::Ip(addr) => PyTuple::new(py, [addr.ip().to_string().into_pyobject(py)?.into_any(), addr.port().into_pyobject(py)?.into_any()])?.into_any(),
-        Endpoint::Unix(path) => PyTuple::new(py, [path.into_pyobject(py)?.into_any(), py.None().into_bound(py)])?.into_any(),
+        Endpoint::Ip(addr) => PyTuple::new(
+            py,
+            [
+                addr.ip().to_string().into_pyobject(py)?.into_any(),
+                addr.port().into_pyobject(py)?.into_any(),
+            ],
+        )?
+        .into_any(),
+        Endpoint::Unix(path) => {
+            PyTuple::new(py, [path.into_pyobject(py)?.into_any(), py.None().into_bound(py)])?.into_any()
+        }
     })
 }
 
@@ -72,7 +81,14 @@ impl PendingRequest {
         scope.set_item(intern!(py, "asgi"), constants.asgi.bind(py))?;
         scope.set_item(intern!(py, "http_version"), version_str(py, self.version))?;
         scope.set_item(intern!(py, "method"), method_str(py, &self.method))?;
-        scope.set_item(intern!(py, "scheme"), if self.tls { intern!(py, "https") } else { intern!(py, "http") })?;
+        scope.set_item(
+            intern!(py, "scheme"),
+            if self.tls {
+                intern!(py, "https")
+            } else {
+                intern!(py, "http")
+            },
+        )?;
         scope.set_item(intern!(py, "path"), PyString::new(py, &decode_path(&self.raw_path)))?;
         scope.set_item(intern!(py, "raw_path"), PyBytes::new(py, &self.raw_path))?;
         scope.set_item(intern!(py, "query_string"), PyBytes::new(py, &self.query))?;
@@ -85,7 +101,13 @@ impl PendingRequest {
             }
         }
         for (name, value) in &self.headers {
-            headers.append(PyTuple::new(py, [PyBytes::new(py, name.as_str().as_bytes()), PyBytes::new(py, value.as_bytes())])?)?;
+            headers.append(PyTuple::new(
+                py,
+                [
+                    PyBytes::new(py, name.as_str().as_bytes()),
+                    PyBytes::new(py, value.as_bytes()),
+                ],
+            )?)?;
         }
         scope.set_item(intern!(py, "headers"), headers)?;
 

@@ -40,13 +40,16 @@ pub(crate) fn safe_relative(decoded: &str) -> Option<PathBuf> {
 
 /// Whether an Accept-Encoding value accepts `coding` (q=0 refuses it).
 pub(crate) fn accepts_encoding(value: &[u8], coding: &str) -> bool {
-    let Ok(text) = std::str::from_utf8(value) else { return false };
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
     text.split(',').any(|item| {
         let mut parts = item.split(';');
         let name = parts.next().unwrap_or("").trim();
         let refused = parts.any(|p| {
             let p = p.trim();
-            p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().map(|q| q <= 0.0).unwrap_or(false))
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().map(|q| q <= 0.0).unwrap_or(false))
         });
         name.eq_ignore_ascii_case(coding) && !refused
     })
@@ -54,7 +57,11 @@ pub(crate) fn accepts_encoding(value: &[u8], coding: &str) -> bool {
 
 /// Content-Type by file extension (the common web types).
 pub(crate) fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -83,9 +90,13 @@ pub(crate) fn content_type(path: &Path) -> &'static str {
 
 /// Whether an If-None-Match value matches `etag` (weak comparison).
 pub(crate) fn etag_matches(value: &[u8], etag: &str) -> bool {
-    let Ok(text) = std::str::from_utf8(value) else { return false };
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
     let bare = etag.trim_start_matches("W/");
-    text.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == bare)
+    text.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == bare)
 }
 
 fn header_value(text: &str) -> HeaderValue {
@@ -122,7 +133,12 @@ impl FileRoot {
     }
 
     /// Build the response for `path` (already resolved) or `None` if it vanished.
-    pub(crate) async fn serve(&self, path: PathBuf, method: &Method, req: &HeaderMap) -> Option<Response<ResponseBody>> {
+    pub(crate) async fn serve(
+        &self,
+        path: PathBuf,
+        method: &Method,
+        req: &HeaderMap,
+    ) -> Option<Response<ResponseBody>> {
         let meta = tokio::fs::metadata(&path).await.ok()?;
         let modified = meta.modified().unwrap_or(UNIX_EPOCH);
         let stamp = modified.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
@@ -162,8 +178,21 @@ impl FileRoot {
         let len = meta.len();
         match req.get(header::RANGE).map(|v| parse_range(v.as_bytes(), len)) {
             Some(RangeOutcome::Partial { start, end }) if if_range_ok(req, &etag, &last_modified) => {
-                headers.insert(header::CONTENT_RANGE, header_value(&format!("bytes {start}-{end}/{len}")));
-                Some(file_response(path, start, end - start + 1, StatusCode::PARTIAL_CONTENT, headers, method).await)
+                headers.insert(
+                    header::CONTENT_RANGE,
+                    header_value(&format!("bytes {start}-{end}/{len}")),
+                );
+                Some(
+                    file_response(
+                        path,
+                        start,
+                        end - start + 1,
+                        StatusCode::PARTIAL_CONTENT,
+                        headers,
+                        method,
+                    )
+                    .await,
+                )
             }
             Some(RangeOutcome::Unsatisfiable) => {
                 headers.insert(header::CONTENT_RANGE, header_value(&format!("bytes */{len}")));
@@ -186,9 +215,15 @@ fn not_modified(req: &HeaderMap, etag: &str, modified: SystemTime) -> bool {
     if let Some(value) = req.get(header::IF_NONE_MATCH) {
         return etag_matches(value.as_bytes(), etag);
     }
-    let since = req.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()).and_then(|v| httpdate::parse_http_date(v).ok());
+    let since = req
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
     match (since, modified.duration_since(UNIX_EPOCH)) {
-        (Some(since), Ok(m)) => since.duration_since(UNIX_EPOCH).map(|s| m.as_secs() <= s.as_secs()).unwrap_or(false),
+        (Some(since), Ok(m)) => since
+            .duration_since(UNIX_EPOCH)
+            .map(|s| m.as_secs() <= s.as_secs())
+            .unwrap_or(false),
         _ => false,
     }
 }
@@ -214,15 +249,27 @@ async fn file_response(
         return build(status, headers, ResponseBody::empty());
     }
     let Ok(mut file) = tokio::fs::File::open(&path).await else {
-        return build(StatusCode::NOT_FOUND, HeaderMap::new(), ResponseBody::full(Bytes::from_static(b"Not Found")));
+        return build(
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            ResponseBody::full(Bytes::from_static(b"Not Found")),
+        );
     };
     if offset > 0 && file.seek(std::io::SeekFrom::Start(offset)).await.is_err() {
-        return build(StatusCode::INTERNAL_SERVER_ERROR, HeaderMap::new(), ResponseBody::empty());
+        return build(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            HeaderMap::new(),
+            ResponseBody::empty(),
+        );
     }
     if len <= READ_WHOLE {
         let mut buf = Vec::with_capacity(len as usize);
         if file.take(len).read_to_end(&mut buf).await.is_err() {
-            return build(StatusCode::INTERNAL_SERVER_ERROR, HeaderMap::new(), ResponseBody::empty());
+            return build(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                HeaderMap::new(),
+                ResponseBody::empty(),
+            );
         }
         return build(status, headers, ResponseBody::full(Bytes::from(buf)));
     }

@@ -84,13 +84,26 @@ mod tests {
     #[test]
     fn static_route_answers_get_and_head_only() {
         let mut table = StaticTable::default();
-        let added = table.add("/health", Bytes::from_static(b"ok"), "text/plain", &[("x-a".into(), "1".into())]);
+        let added = table.add(
+            "/health",
+            Bytes::from_static(b"ok"),
+            "text/plain",
+            &[("x-a".into(), "1".into())],
+        );
         assert!(added.is_ok());
         let response = table.route(&Method::GET, "/health");
-        let Some(response) = response else { panic!("no answer for GET /health") };
+        let Some(response) = response else {
+            panic!("no answer for GET /health")
+        };
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(response.headers().get("content-type").map(|v| v.as_bytes()), Some(&b"text/plain"[..]));
-        assert_eq!(response.headers().get("content-length").map(|v| v.as_bytes()), Some(&b"2"[..]));
+        assert_eq!(
+            response.headers().get("content-type").map(|v| v.as_bytes()),
+            Some(&b"text/plain"[..])
+        );
+        assert_eq!(
+            response.headers().get("content-length").map(|v| v.as_bytes()),
+            Some(&b"2"[..])
+        );
         assert_eq!(response.headers().get("x-a").map(|v| v.as_bytes()), Some(&b"1"[..]));
         assert!(table.route(&Method::HEAD, "/health").is_some());
         assert!(table.route(&Method::POST, "/health").is_none());

@@ -14,18 +14,27 @@ pub(crate) enum RangeOutcome {
 
 /// Parse one `Range` header value.
 pub(crate) fn parse_range(value: &[u8], len: u64) -> RangeOutcome {
-    let Ok(text) = std::str::from_utf8(value) else { return RangeOutcome::Full };
-    let Some(spec) = text.trim().strip_prefix("bytes=") else { return RangeOutcome::Full };
+    let Ok(text) = std::str::from_utf8(value) else {
+        return RangeOutcome::Full;
+    };
+    let Some(spec) = text.trim().strip_prefix("bytes=") else {
+        return RangeOutcome::Full;
+    };
     if spec.contains(',') {
         return RangeOutcome::Full;
     }
-    let Some((first, last)) = spec.trim().split_once('-') else { return RangeOutcome::Full };
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return RangeOutcome::Full;
+    };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     match (first.trim(), last.trim()) {
         ("", suffix) if digits(suffix) => match suffix.parse::<u64>() {
             Ok(0) | Err(_) => RangeOutcome::Unsatisfiable,
             Ok(_) if len == 0 => RangeOutcome::Unsatisfiable,
-            Ok(n) => RangeOutcome::Partial { start: len.saturating_sub(n), end: len - 1 },
+            Ok(n) => RangeOutcome::Partial {
+                start: len.saturating_sub(n),
+                end: len - 1,
+            },
         },
         (start, "") if digits(start) => match start.parse::<u64>() {
             Ok(s) if s < len => RangeOutcome::Partial { start: s, end: len - 1 },
@@ -35,7 +44,10 @@ pub(crate) fn parse_range(value: &[u8], len: u64) -> RangeOutcome {
         (start, end) if digits(start) && digits(end) => match (start.parse::<u64>(), end.parse::<u64>()) {
             (Ok(s), Ok(e)) if s > e => RangeOutcome::Full,
             (Ok(s), Ok(_)) if s >= len => RangeOutcome::Unsatisfiable,
-            (Ok(s), Ok(e)) => RangeOutcome::Partial { start: s, end: e.min(len.saturating_sub(1)) },
+            (Ok(s), Ok(e)) => RangeOutcome::Partial {
+                start: s,
+                end: e.min(len.saturating_sub(1)),
+            },
             _ => RangeOutcome::Full,
         },
         _ => RangeOutcome::Full,
