@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from .autogenerate import PlannedRevision, RevisionPlanner
 from .config import build_config
 from .environment import OPTIONS_KEY, EnvironmentOptions, StepCallback, context_options
 from .errors import MigrationError
+from .failures import MigrationFailed, describe_failure, find_failure_point
 from .history import AppHistory, applied_revisions
 from .project import MigrationProject
 
@@ -62,15 +62,6 @@ class RevisionStatus:
 class AppStatus:
     label: str
     revisions: list[RevisionStatus]
-
-
-class MigrationFailed(MigrationError):
-    """A revision raised while being applied; the message says where the database was left."""
-
-    def __init__(self, message: str, *, revision: str | None, heads: set[str]) -> None:
-        super().__init__(message)
-        self.revision = revision
-        self.heads = heads
 
 
 def _options(project: MigrationProject, **kwargs: Any) -> EnvironmentOptions:
@@ -320,37 +311,14 @@ async def _run_steps(
     return steps
 
 
-def _failing_revision(script_directory: ScriptDirectory, exc: BaseException) -> Script | None:
-    """The revision file whose code raised ``exc``: the deepest traceback frame inside a revision file."""
-    paths = {str(Path(script.path).resolve()): script for script in script_directory.walk_revisions()}
-    failing = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        script = paths.get(str(Path(frame.filename).resolve()))
-        if script is not None:
-            failing = script
-    return failing
-
-
 async def _failure(project: MigrationProject, script_directory: ScriptDirectory, exc: Exception) -> MigrationFailed:
-    failing = _failing_revision(script_directory, exc)
+    point = find_failure_point(script_directory, exc)
     try:
         heads = await current_heads(project)
     except Exception:  # the database may be unreachable now; report the original error anyway
         heads = set()
-    where = ", ".join(sorted(heads)) or "no migration applied"
-    app = _app_of(project, failing) if failing is not None else None
-    name = f"'{app.label if app else '?'} {failing.revision}'" if failing is not None else "a migration"
-    transactional = project.engine.dialect.name == "postgresql"
-    if transactional:
-        state = f"Its changes were rolled back; the database is at: {where}."
-    else:
-        state = (
-            f"{project.engine.dialect.name} cannot roll back every schema change, so the database may be partially "
-            f"migrated: {name} is not recorded as applied, the recorded migrations are: {where}. Check the "
-            "schema (covet dbshell) and undo stray changes before migrating again."
-        )
-    message = f"Migration {name} failed: {type(exc).__name__}: {exc}\n{state}"
-    return MigrationFailed(message, revision=failing.revision if failing else None, heads=heads)
+    app = _app_of(project, point.script) if point is not None else None
+    return describe_failure(exc, point, app.label if app else None, project.engine.dialect.name, heads)
 
 
 # -- showmigrations / sqlmigrate --------------------------------------------------------------------------------

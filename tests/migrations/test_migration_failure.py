@@ -40,7 +40,7 @@ async def test_failing_revision_leaves_the_database_at_the_previous_revision(
 
     error = caught.value
     assert error.revision == broken.revision
-    assert f"Migration 'books {broken.revision}' failed" in str(error)
+    assert f"Migration 'books {broken.revision}' failed (at {broken.path}, line " in str(error)
     assert "no_such_table" in str(error)
     # The revisions before the broken one were applied and stay applied.
     assert applied == [initial["authors"], initial["books"]]
@@ -74,7 +74,9 @@ async def test_dangling_foreign_key_from_a_data_migration_is_reported(
     )
     if database_url.startswith("postgresql"):
         # PostgreSQL enforces the foreign key inside the migration: it fails and is rolled back.
-        with pytest.raises(MigrationFailed, match=f"Migration 'books {data.revision}' failed: IntegrityError"):
+        with pytest.raises(
+            MigrationFailed, match=f"Migration 'books {data.revision}' failed \\(at .*\\): IntegrityError"
+        ):
             await migrate(project)
         assert data.revision not in await current_heads(project)
     else:
