@@ -126,6 +126,7 @@ class Worker:
         self.ready_fd = ready_fd
         self.loop = new_event_loop()
         self._stopped = asyncio.Event()
+        self._startup_tasks: set[asyncio.Task[Any]] = set()
 
     def run(self) -> int:
         asyncio.set_event_loop(self.loop)
@@ -154,6 +155,30 @@ class Worker:
             return EXIT_STARTUP_FAILED
 
         config = self.config
+        try:
+            server = self._start_server(covet_accel, app, state if lifespan.supported else None)
+        except (ValueError, OSError) as exc:
+            logger.error("Worker %d could not start the server: %s", os.getpid(), exc)
+            return EXIT_STARTUP_FAILED
+        self.loop.add_reader(server.fileno(), server.drain)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self.loop.add_signal_handler(sig, server.stop, config.shutdown_timeout)
+        # A reload (SIGHUP) is the supervisor's business; a worker ignores it.
+        self.loop.add_signal_handler(signal.SIGHUP, lambda: None)
+        self._report_ready(server.addresses)
+
+        await self._stopped.wait()
+        self.loop.remove_reader(server.fileno())
+        await _finish_tasks(asyncio.all_tasks() - self._startup_tasks, timeout=1.0)
+        server.close(1.0)
+        try:
+            await lifespan.shutdown(config.shutdown_timeout)
+        except LifespanFailure as exc:
+            logger.error("Worker %d: %s", os.getpid(), exc)
+        return EXIT_OK
+
+    def _start_server(self, covet_accel: Any, app: ASGIApp, lifespan_state: dict[str, Any] | None) -> Any:
+        config = self.config
         static_files = (config.static_url, config.static_root) if config.static_url and config.static_root else None
         server = covet_accel.Worker(
             list(config.binds),
@@ -173,29 +198,9 @@ class Worker:
             static_routes=static_routes(app),
             static_files=static_files,
         )
-        startup_tasks = asyncio.all_tasks()
-        server.start(
-            self.loop,
-            make_runner(app),
-            self._stopped.set,
-            lifespan_state=state if lifespan.supported else None,
-        )
-        self.loop.add_reader(server.fileno(), server.drain)
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            self.loop.add_signal_handler(sig, server.stop, config.shutdown_timeout)
-        # A reload (SIGHUP) is the supervisor's business; a worker ignores it.
-        self.loop.add_signal_handler(signal.SIGHUP, lambda: None)
-        self._report_ready(server.addresses)
-
-        await self._stopped.wait()
-        self.loop.remove_reader(server.fileno())
-        await _finish_tasks(asyncio.all_tasks() - startup_tasks, timeout=1.0)
-        server.close(1.0)
-        try:
-            await lifespan.shutdown(config.shutdown_timeout)
-        except LifespanFailure as exc:
-            logger.error("Worker %d: %s", os.getpid(), exc)
-        return EXIT_OK
+        self._startup_tasks = asyncio.all_tasks()
+        server.start(self.loop, make_runner(app), self._stopped.set, lifespan_state=lifespan_state)
+        return server
 
     def _report_ready(self, addresses: list[str]) -> None:
         if self.ready_fd is None:

@@ -61,7 +61,9 @@ class ProdServer:
             raise AssertionError(f"server did not exit {timeout}s after {sig!r}:\n{self.log()}") from None
 
 
-def start_prod(*args: str, env: dict[str, str] | None = None, timeout: float = 30.0) -> ProdServer:
+def start_prod(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = REPO_ROOT, timeout: float = 30.0
+) -> ProdServer:
     """Start ``python -m covet serve --prod ARGS`` and wait for its "Listening on" line."""
     require_accel()
     command = [sys.executable, "-m", "covet", "serve", "--prod", *args]
@@ -69,8 +71,8 @@ def start_prod(*args: str, env: dict[str, str] | None = None, timeout: float = 3
         command += ["--bind", "127.0.0.1:0"]
     process = subprocess.Popen(
         command,
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        cwd=cwd,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO_ROOT), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -103,8 +105,8 @@ def prod() -> Iterator[StartProd]:
     """Start prod servers for one test; any still running afterwards is killed."""
     started: list[ProdServer] = []
 
-    def start(*args: str, env: dict[str, str] | None = None) -> ProdServer:
-        server = start_prod(*args, env=env)
+    def start(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO_ROOT) -> ProdServer:
+        server = start_prod(*args, env=env, cwd=cwd)
         started.append(server)
         return server
 
