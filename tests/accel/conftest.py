@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -114,10 +115,8 @@ def prod() -> Iterator[StartProd]:
     for server in started:
         if server.process.poll() is None:
             for pid in server.worker_pids():
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             server.process.kill()
             server.process.wait()
 

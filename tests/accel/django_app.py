@@ -18,9 +18,9 @@ if not settings.configured:
     )
     django.setup()
 
-from django.core.asgi import get_asgi_application  # noqa: E402
-from django.http import HttpRequest, HttpResponse, JsonResponse  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.core.asgi import get_asgi_application
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import path
 
 
 def hello(request: HttpRequest) -> HttpResponse:

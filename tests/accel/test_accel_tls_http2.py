@@ -23,7 +23,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -40,9 +40,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return cert_path, key_path
 
@@ -87,7 +85,7 @@ def test_plain_connection_to_the_tls_port_does_not_hurt_the_worker(
 
 def test_bad_certificate_path_is_reported(prod: StartProd, tmp_path: Path) -> None:
     missing = tmp_path / "missing.pem"
-    with pytest.raises(AssertionError, match="missing.pem"):
+    with pytest.raises(AssertionError, match=r"missing\.pem"):
         prod(RAW, "--certfile", str(missing), "--keyfile", str(missing))
 
 
