@@ -18,15 +18,13 @@ if TYPE_CHECKING:
 def build_instances(model: type[Model], rows: Sequence[Any], plan: SelectPlan, db: str) -> list[Any]:
     attnames = plan.attnames
     width = len(attnames)
-    new = model.__new__
+    new = object.__new__
     if not plan.related and not plan.annotation_names:
         instances: list[Any] = []
         append = instances.append
         for row in rows:
             instance = new(model)
-            values = instance.__dict__
-            values.update(zip(attnames, row, strict=False))
-            values["_db"] = db
+            instance.__dict__.update(zip(attnames, row, strict=False), _db=db)
             append(instance)
         return instances
     return [_build_with_extras(model, row, plan, db, width) for row in rows]
