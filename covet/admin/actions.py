@@ -1,0 +1,42 @@
+"""Built-in changelist actions: ``delete_selected``, with its confirmation page listing the cascade."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from covet.admin.decorators import action
+from covet.admin.deletion import summarize_deletion
+from covet.admin.rendering import admin_render
+from covet.exceptions import PermissionDenied
+from covet.messages import api as messages
+
+if TYPE_CHECKING:
+    from covet.admin.options import ModelAdmin
+    from covet.http import Request, Response
+
+
+@action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])
+async def delete_selected(model_admin: ModelAdmin, request: Request, queryset: Any) -> Response | None:
+    """Ask first (listing everything the cascade removes); delete when the confirmation is posted."""
+    if not await model_admin.has_delete_permission(request):
+        raise PermissionDenied("You may not delete these objects.")
+    objects = await queryset
+    opts = model_admin.opts
+    form = await request.form()
+    if form.get("post") == "yes":
+        for obj in objects:
+            await model_admin.log_deletion(request, obj, str(obj))
+        await model_admin.delete_queryset(request, queryset)
+        noun = opts.verbose_name if len(objects) == 1 else opts.verbose_name_plural
+        messages.success(request, f"Successfully deleted {len(objects)} {noun}.")
+        return None
+    summary = await summarize_deletion(objects)
+    title = "Cannot delete" if summary.protected else "Are you sure?"
+    return admin_render(request, model_admin.admin_site, "admin/delete_selected_confirmation.html", {
+        "title": title,
+        "model_admin": model_admin,
+        "opts": opts,
+        "objects": objects,
+        "summary": summary,
+        "action_name": "delete_selected",
+    })

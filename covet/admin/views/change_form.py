@@ -1,0 +1,122 @@
+"""The add and change pages: the model's form in fieldsets, inlines, read-only values, and the save buttons
+(``_save``, ``_continue``, ``_addanother``). An invalid post shows the errors and keeps what was typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from covet.admin.forms import layout, load_form_choices
+from covet.admin.rendering import admin_render
+from covet.http import RedirectResponse, Response
+from covet.messages import api as messages
+from covet.orm import atomic
+
+from .common import get_object_or_404, require, staff_or_login
+
+if TYPE_CHECKING:
+    from covet.admin.options import ModelAdmin
+    from covet.admin.sites import AdminSite
+    from covet.http import Request
+
+
+async def add_view(site: AdminSite, request: Request, app_label: str, model_name: str) -> Response:
+    if (redirect := await staff_or_login(site, request)) is not None:
+        return redirect
+    model_admin = site.model_admin_for(app_label, model_name)
+    await require(model_admin, request, "add")
+    return await form_page(model_admin, request, None)
+
+
+async def change_view(site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str) -> Response:
+    if (redirect := await staff_or_login(site, request)) is not None:
+        return redirect
+    model_admin = site.model_admin_for(app_label, model_name)
+    await require(model_admin, request, "view")
+    obj = await get_object_or_404(model_admin, request, object_id)
+    if request.method == "POST":
+        await require(model_admin, request, "change", obj)
+    return await form_page(model_admin, request, obj)
+
+
+async def object_redirect_view(
+    site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str
+) -> Response:
+    """``/admin/<app>/<model>/<id>/`` -> its change page, as Django does."""
+    model_admin = site.model_admin_for(app_label, model_name)
+    return RedirectResponse(model_admin.url("change", object_id), status_code=301)
+
+
+async def form_page(model_admin: ModelAdmin, request: Request, obj: Any) -> Response:
+    add = obj is None
+    can_change = add or await model_admin.has_change_permission(request, obj)
+    data = files = None
+    if request.method == "POST":
+        posted = await request.form()
+        data, files = posted, posted
+    form_class = model_admin.get_form(request, obj)
+    form = form_class(data, files, instance=obj) if can_change else form_class(instance=obj)
+    if not can_change:
+        for field in form.fields.values():
+            field.disabled = True
+    await load_form_choices(form, model_admin)
+    inline_admins = [inline(model_admin.model, model_admin.admin_site) for inline in model_admin.inlines]
+    formsets = [await inline.get_formset(request, obj, data) for inline in inline_admins]
+    if data is not None:
+        form_valid = await form.is_valid()
+        inlines_valid = all([await formset.is_valid() for formset in formsets])
+        if form_valid and inlines_valid:
+            return await save_and_redirect(model_admin, request, form, formsets, add)
+    readonly = model_admin.get_readonly_fields(request, obj)
+    opts = model_admin.opts
+    error_count = len(form.errors) + sum(
+        len(f.errors) for formset in formsets if formset.errors_present for f in formset.forms if f._errors
+    )
+    context = {
+        "title": (f"Add {opts.verbose_name}" if add else
+                  f"{'Change' if can_change else 'View'} {opts.verbose_name}"),
+        "subtitle": None if add else str(obj),
+        "model_admin": model_admin,
+        "opts": opts,
+        "original": obj,
+        "add": add,
+        "form": form,
+        "fieldsets": await layout(model_admin, form, model_admin.get_fieldsets(request, obj), readonly, obj),
+        "inlines": [(inline, formset) for inline, formset in zip(inline_admins, formsets, strict=True)],
+        "prepopulated": model_admin.prepopulated_fields,
+        "error_count": error_count if data is not None else 0,
+        "can_change": can_change,
+        "has_add_permission": await model_admin.has_add_permission(request),
+        "has_delete_permission": not add and await model_admin.has_delete_permission(request, obj),
+        "is_multipart": form.is_multipart(),
+    }
+    status = 400 if data is not None else 200
+    return admin_render(request, model_admin.admin_site, "admin/change_form.html", context, status_code=status)
+
+
+async def save_and_redirect(
+    model_admin: ModelAdmin, request: Request, form: Any, formsets: list[Any], add: bool
+) -> Response:
+    async with atomic():
+        obj = await form.save(commit=False)
+        await model_admin.save_model(request, obj, form, not add)
+        for formset in formsets:
+            formset.parent = obj
+        await model_admin.save_related(request, form, formsets, not add)
+        message = model_admin.construct_change_message(form, formsets, add)
+        if add:
+            await model_admin.log_addition(request, obj, message)
+        else:
+            await model_admin.log_change(request, obj, message)
+    posted = await request.form()
+    name = str(model_admin.opts.verbose_name)
+    link = f"The {name} “{obj}” was {'added' if add else 'changed'} successfully."
+    if "_continue" in posted:
+        messages.success(request, f"{link} You may edit it again below.")
+        return RedirectResponse(model_admin.url("change", obj.pk), status_code=303)
+    if "_addanother" in posted:
+        messages.success(request, f"{link} You may add another {name} below.")
+        return RedirectResponse(model_admin.url("add"), status_code=303)
+    messages.success(request, link)
+    if await model_admin.has_view_permission(request):
+        return RedirectResponse(model_admin.url("changelist"), status_code=303)
+    return RedirectResponse(model_admin.admin_site.url(), status_code=303)
