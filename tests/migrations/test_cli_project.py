@@ -217,6 +217,8 @@ async def run_sql(url: str, *statements: str) -> list[tuple[object, ...]]:
         await engine.dispose()
 
 
+# The fixture code itself runs on both databases in tests/fixtures_io; here the commands' plumbing is under test.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_dumpdata_and_loaddata_through_the_cli(project: Project) -> None:
     import json
 
