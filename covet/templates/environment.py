@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from covet.conf import settings
+from covet.conf.apps import apps
 from covet.conf.importing import import_string
 from covet.exceptions import ImproperlyConfigured
 from covet.templates.config import TemplateConfig, read_template_config, template_directories
@@ -89,8 +90,6 @@ class _EnvironmentCache:
 
     @staticmethod
     def _current_key() -> tuple[Any, ...]:
-        from covet.conf.apps import apps
-
         return (settings.TEMPLATES, settings.BASE_DIR, bool(settings.DEBUG), apps.app_configs)
 
     def _is_current(self, key: tuple[Any, ...]) -> bool:
@@ -123,9 +122,9 @@ def get_environment() -> jinja2.Environment:
     return _cache.get()[0]
 
 
-def get_context_processors() -> tuple[Any, ...]:
-    """The context processor functions named in ``TEMPLATES[0]['OPTIONS']['context_processors']``."""
-    return _cache.get()[1]
+def get_engine() -> tuple[jinja2.Environment, tuple[Any, ...]]:
+    """The environment and the context processor functions named in ``TEMPLATES[0]['OPTIONS']``, together."""
+    return _cache.get()
 
 
 def reset_environment() -> None:

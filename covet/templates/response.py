@@ -17,7 +17,7 @@ import jinja2
 
 from covet.http import HTMLResponse, Request
 from covet.http.background import BackgroundTask
-from covet.templates.environment import get_context_processors, get_environment
+from covet.templates.environment import get_engine
 from covet.templates.errors import annotate_template_error
 from covet.types import Receive, Scope, Send
 
@@ -51,12 +51,13 @@ class TemplateResponse(HTMLResponse):
         """Render the template into ``body`` (once) and set Content-Length."""
         if self.is_rendered:
             return
+        environment, processors = get_engine()
         try:
-            template = self.template = self.resolve_template()
+            template = self.template = self.resolve_template(environment)
         except jinja2.TemplateSyntaxError as exc:
             annotate_template_error(exc)
             raise
-        context = await self.build_context()
+        context = await self.build_context(processors)
         try:
             text = await template.render_async(context)
         except Exception as exc:
@@ -66,23 +67,25 @@ class TemplateResponse(HTMLResponse):
         self.body = text.encode(self.charset)
         self.is_rendered = True
         if self.status_code >= 200 and self.status_code not in (204, 304):
-            self.headers["content-length"] = str(len(self.body))
+            if any(name == b"content-length" for name, _ in self.raw_headers):
+                self.headers["content-length"] = str(len(self.body))
+            else:  # the usual case: no length was known at construction
+                self.raw_headers.append((b"content-length", str(len(self.body)).encode("latin-1")))
 
-    def resolve_template(self) -> jinja2.Template:
+    def resolve_template(self, environment: jinja2.Environment) -> jinja2.Template:
         name = self.template_name
         if isinstance(name, jinja2.Template):
             return name
-        environment = get_environment()
         if isinstance(name, str):
             return environment.get_template(name)
         return environment.select_template(list(name))
 
-    async def build_context(self) -> dict[str, Any]:
+    async def build_context(self, processors: tuple[Any, ...]) -> dict[str, Any]:
         """Context processors first, then ``request`` and ``url``, then the view's own context (which wins)."""
         context: dict[str, Any] = {}
         request = self.request
         if request is not None:
-            for processor in get_context_processors():
+            for processor in processors:
                 added = processor(request)
                 if inspect.isawaitable(added):
                     added = await added
