@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from covet.admin.display import display_value, label_for_field, order_field_for, related_paths, value_for
+from covet.admin.field_display import display_value, label_for_field, order_field_for, related_paths, value_for
 from covet.admin.filters import ListFilter, make_filter
 from covet.orm import FieldError
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from covet.admin.display import field_path
+from covet.admin.field_display import field_path
 from covet.exceptions import ImproperlyConfigured
 
 QueryString = Callable[[Mapping[str, Any], list[str]], str]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from covet.admin.display import display_value, label_for_field, value_for
+from covet.admin.field_display import display_value, label_for_field, value_for
 from covet.admin.widgets import AutocompleteSelect, FilteredSelectMultiple, ForeignKeyRawIdInput
 from covet.forms import ModelForm
 from covet.forms.model_choices import ModelChoiceField

@@ -217,7 +217,7 @@ class ModelAdmin(BaseModelAdmin):
         """Filter ``queryset`` by ``search_term``: every word must match one of ``search_fields`` (icontains;
         ``^`` starts-with, ``=`` exact). Values are bound parameters, so SQL metacharacters are plain text.
         Returns the queryset and whether rows may repeat (a search across a to-many relation)."""
-        from covet.admin.display import field_path
+        from covet.admin.field_display import field_path
 
         search_fields = self.get_search_fields(request)
         if not search_fields or not search_term.strip():
