@@ -527,8 +527,15 @@ def spawn_worker(backend: str, name: str, url: str) -> dict[str, float]:
     return {op: float(ms) for op, ms in json.loads(worker.stdout.strip().splitlines()[-1]).items()}
 
 
-async def run(backends: list[str]) -> Measurements:
+async def run(backends: list[str], repeat: int) -> Measurements:
+    """Every contender on every backend, ``repeat`` times; each cell keeps its best (least disturbed) time."""
     results = Measurements()
+    for _ in range(repeat):
+        await run_once(backends, results)
+    return results
+
+
+async def run_once(backends: list[str], results: Measurements) -> None:
     for backend in backends:
         drop = None
         if backend == "sqlite":
@@ -543,11 +550,11 @@ async def run(backends: list[str]) -> Measurements:
                 name = contender_class.name
                 times = await asyncio.to_thread(spawn_worker, backend, name, urls[name])
                 for op, ms in times.items():
-                    results.times[(backend, op, name)] = ms
+                    key = (backend, op, name)
+                    results.times[key] = min(ms, results.times.get(key, ms))
         finally:
             if drop is not None:
                 await drop()
-    return results
 
 
 def render(results: Measurements, backends: list[str]) -> str:
@@ -590,13 +597,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--output", type=Path, help="Also write the Markdown table to this file.")
+    parser.add_argument("--repeat", type=int, default=1, help="Run everything N times; keep each cell's best.")
     parser.add_argument("--worker", nargs=3, metavar=("BACKEND", "CONTENDER", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(asyncio.run(run_worker(*args.worker))))
         return
     backends = [backend.strip() for backend in args.backends.split(",") if backend.strip()]
-    results = asyncio.run(run(backends))
+    results = asyncio.run(run(backends, args.repeat))
     table = render(results, backends)
     print(table)
     print(environment())
