@@ -78,3 +78,15 @@ def test_server_limits_come_from_settings_unless_set_in_the_environment(project,
     assert (config.host, config.port) == ("127.0.0.1", 8123)
     assert config.max_header_size == 4096
     assert config.keep_alive_timeout == 7.0
+
+
+def test_check_messages_quoting_brackets_are_shown_verbatim(runner, project, monkeypatch):
+    # A setting value with "[/x]" in it once crashed runserver: the message was read as rich markup.
+    settings_file = project / project.name / "settings.py"
+    settings_file.write_text(settings_file.read_text() + '\nSTATICFILES_DIRS = ["assets[/x]"]\n')
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.com")
+    result = runner.invoke(cli, ["runserver", "--noreload"])
+    assert result.exit_code == 1, result.output
+    assert "assets[/x]" in result.output and "files.W001" in result.output
+    assert "security.E001" in result.output

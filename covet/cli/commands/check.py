@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from rich.markup import escape
 
+from covet.cli.check_report import print_check_messages
 from covet.cli.console import stdout
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project
@@ -20,11 +20,7 @@ def command() -> list[CheckMessage]:
 
     problems = run_checks(settings)
     console = stdout()
-    for problem in problems:
-        style = "bold red" if problem.is_error else "bold yellow"
-        console.print(f"[{style}]{problem.level.name}[/] [dim]{problem.id}[/] {escape(problem.message)}")
-        if problem.hint:
-            console.print(f"    [dim]HINT:[/] {escape(problem.hint)}")
+    print_check_messages(console, problems)
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
     if errors:

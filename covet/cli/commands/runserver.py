@@ -9,6 +9,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from covet.cli.check_report import print_check_messages
 from covet.cli.console import stderr
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project, project_root
@@ -82,10 +83,7 @@ def report_check_problems() -> None:
     from covet.conf.checks import run_checks
 
     problems = run_checks(settings)
-    console = stderr()
-    for problem in problems:
-        style = "red" if problem.is_error else "yellow"
-        console.print(f"[{style}]{problem.level.name}[/] {problem.id}: {problem.message}")
+    print_check_messages(stderr(), problems, hints=False)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         raise CommandError(f"{len(errors)} configuration error(s); run `covet check` for the details and hints.")
