@@ -257,3 +257,110 @@ def check_directories(settings: Any) -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+# -- deployment: what only matters once DEBUG is off ------------------------------------------------
+
+LOCAL_MEMORY_CACHES = frozenset({"locmem", "covet.cache.locmem.LocMemCache"})
+SHARED_STATE_HINT = (
+    'Set REDIS_URL and use "covet.cache.redis.RedisCache" for that cache (the generated settings do this when '
+    "REDIS_URL is set)"
+)
+
+
+def _uses_middleware(settings: Any, class_name: str) -> bool:
+    return any(isinstance(path, str) and path.rsplit(".", 1)[-1] == class_name for path in settings.MIDDLEWARE)
+
+
+def _cache_backend(settings: Any, alias: str) -> str | None:
+    """The BACKEND of cache ``alias`` (None when the alias is not configured)."""
+    caches = settings.CACHES if isinstance(settings.CACHES, dict) else {}
+    entry = caches.get(alias)
+    return str(entry.get("BACKEND", "")) if isinstance(entry, dict) else None
+
+
+@register
+def check_cache_aliases(settings: Any) -> list[CheckMessage]:
+    """Every setting naming a cache alias must name one of CACHES (else the first request using it fails)."""
+    messages = []
+    for setting in ("SESSION_CACHE_ALIAS", "RATELIMIT_CACHE_ALIAS", "JWT_CACHE_ALIAS"):
+        alias = getattr(settings, setting)
+        if _cache_backend(settings, alias) is None:
+            configured = sorted(settings.CACHES) if isinstance(settings.CACHES, dict) else []
+            messages.append(
+                error(
+                    f"{setting} is {alias!r}, which is not an alias of CACHES (it has {configured}).",
+                    f"Add CACHES[{alias!r}] or set {setting} to one of {configured}.",
+                    "caches.E001",
+                )
+            )
+    return messages
+
+
+@register
+def check_security_middleware(settings: Any) -> list[CheckMessage]:
+    if settings.DEBUG is True or _uses_middleware(settings, "SecurityMiddleware"):
+        return []
+    return [
+        warning(
+            "SecurityMiddleware is not in MIDDLEWARE and DEBUG is off: responses go out without the protective "
+            "headers (X-Content-Type-Options, Referrer-Policy, X-Frame-Options, HSTS).",
+            'Add "covet.middleware.security.SecurityMiddleware" near the top of MIDDLEWARE.',
+            "security.W003",
+        )
+    ]
+
+
+@register
+def check_hsts(settings: Any) -> list[CheckMessage]:
+    if settings.DEBUG is True or settings.SECURE_HSTS_SECONDS:
+        return []
+    return [
+        warning(
+            "SECURE_HSTS_SECONDS is 0 and DEBUG is off: browsers are not told to use HTTPS only, so a first "
+            "plain-HTTP request can be intercepted.",
+            "Once the whole site is served over HTTPS, set SECURE_HSTS_SECONDS (start with 3600, then 31536000). "
+            "HSTS is sent on HTTPS responses only.",
+            "security.W004",
+        )
+    ]
+
+
+@register
+def check_sessions_are_shared(settings: Any) -> list[CheckMessage]:
+    """Sessions in one process's memory are lost as soon as a request reaches another worker."""
+    if settings.DEBUG is True or not _uses_middleware(settings, "SessionMiddleware"):
+        return []
+    if settings.SESSION_ENGINE != "cache":
+        return []
+    alias = settings.SESSION_CACHE_ALIAS
+    if _cache_backend(settings, alias) not in LOCAL_MEMORY_CACHES:
+        return []
+    return [
+        warning(
+            f'Sessions are kept in the memory of each process (SESSION_ENGINE "cache" on the local-memory cache '
+            f"{alias!r}) and DEBUG is off: with several workers (covet serve --prod --workers N) or machines, "
+            "users lose their session whenever a request reaches another process.",
+            f'{SHARED_STATE_HINT}, or set SESSION_ENGINE = "db".',
+            "sessions.W001",
+        )
+    ]
+
+
+@register
+def check_rate_limits_are_shared(settings: Any) -> list[CheckMessage]:
+    """Counters in one process's memory let N workers accept N times the configured rate."""
+    limited = _uses_middleware(settings, "RateLimitMiddleware") or "covet.auth" in settings.INSTALLED_APPS
+    if settings.DEBUG is True or not limited or not settings.RATELIMIT_ENABLED:
+        return []
+    alias = settings.RATELIMIT_CACHE_ALIAS
+    if _cache_backend(settings, alias) not in LOCAL_MEMORY_CACHES:
+        return []
+    return [
+        warning(
+            f"Rate-limit counters are kept in the memory of each process (the local-memory cache {alias!r}) and "
+            "DEBUG is off: with N workers, clients get N times the configured rates (login attempts included).",
+            f"{SHARED_STATE_HINT}, or point RATELIMIT_CACHE_ALIAS at a Redis cache.",
+            "ratelimit.W001",
+        )
+    ]

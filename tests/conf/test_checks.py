@@ -35,8 +35,9 @@ def test_a_correct_production_configuration_has_no_issues(urls_module, tmp_path)
         SECRET_KEY="x7#Lq2!vR9@mP4$wK8^zN3&bT6*yH1(dF5)gJ0",
         ALLOWED_HOSTS=["example.com"],
         INSTALLED_APPS=["goodapp_c"],
-        MIDDLEWARE=[f"{urls_module.package}.middleware.Middleware"],
+        MIDDLEWARE=["covet.middleware.security.SecurityMiddleware", f"{urls_module.package}.middleware.Middleware"],
         ROOT_URLCONF=f"{urls_module.package}.urls",
+        SECURE_HSTS_SECONDS=31536000,
     )
     assert run_checks(settings) == []
 
@@ -65,6 +66,8 @@ def test_every_problem_is_reported_at_once(urls_module, tmp_path):
         "middleware.E002",
         "security.E001",
         "security.E003",
+        "security.W003",
+        "security.W004",
         "urls.E002",
     ]
     text = "\n".join(message.message for message in messages)
