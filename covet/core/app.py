@@ -19,7 +19,7 @@ from covet.core.return_values import to_response
 from covet.core.websocket import WebSocket, WebSocketDisconnect, WebSocketState
 from covet.exceptions import HTTPException, MethodNotAllowed
 from covet.http import ClientDisconnect, RedirectResponse, Request, Response, State
-from covet.http.request import SCOPE_MAX_BODY_SIZE
+from covet.http.request import SCOPE_MAX_BODY_SIZE, SCOPE_MAX_FORM_MEMORY_SIZE
 from covet.routing import MatchStatus, Route, RouteMatch, Router
 from covet.types import ASGIApp, Receive, Scope, Send
 
@@ -48,6 +48,8 @@ class CovetApp:
     ``router`` serves the requests; ``middleware`` (outermost first: classes or factories, or their dotted paths)
     wraps the view dispatcher once, here; ``exception_handlers`` maps exception classes or status codes to
     handlers; ``on_startup``/``on_shutdown`` run on the lifespan events; ``asgi_middleware`` wraps the whole app.
+    ``max_body_size`` bounds request bodies; ``max_form_memory_size`` is how much of one uploaded file stays in
+    memory before it spills to disk.
     """
 
     def __init__(
@@ -62,11 +64,13 @@ class CovetApp:
         append_slash: bool = True,
         asgi_middleware: Iterable[str | Callable[[ASGIApp], ASGIApp]] = (),
         max_body_size: int | None = None,
+        max_form_memory_size: int | None = None,
     ) -> None:
         self.router = router
         self.debug = debug
         self.append_slash = append_slash
         self.max_body_size = max_body_size
+        self.max_form_memory_size = max_form_memory_size
         self.state = State()
         self.exception_handlers = ExceptionHandlers(exception_handlers)
         self.on_startup: list[Hook] = list(on_startup)
@@ -120,6 +124,8 @@ class CovetApp:
         scope["router"] = self.router
         if self.max_body_size is not None:
             scope.setdefault(SCOPE_MAX_BODY_SIZE, self.max_body_size)
+        if self.max_form_memory_size is not None:
+            scope.setdefault(SCOPE_MAX_FORM_MEMORY_SIZE, self.max_form_memory_size)
         # Matched before the middleware runs, so middleware can read the view's marks from scope["route"].
         match = self.router.match(scope["method"], routing_path(scope), append_slash=self.append_slash)
         scope[SCOPE_MATCH] = match

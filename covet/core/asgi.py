@@ -9,8 +9,9 @@ from covet.routing import router_from_urlconf, set_root_router
 
 def get_asgi_application() -> CovetApp:
     """Set Covet up (settings + app registry, running each app's ``ready()``), then build the app from
-    ``ROOT_URLCONF``, ``MIDDLEWARE``, ``ASGI_MIDDLEWARE``, ``EXCEPTION_HANDLERS``, ``DEBUG``, ``APPEND_SLASH`` and
-    ``MAX_REQUEST_BODY_SIZE``. The root router also becomes the one ``covet.routing.reverse()`` uses."""
+    ``ROOT_URLCONF``, ``MIDDLEWARE``, ``ASGI_MIDDLEWARE``, ``EXCEPTION_HANDLERS``, ``DEBUG``, ``APPEND_SLASH``,
+    ``MAX_REQUEST_BODY_SIZE`` and ``MAX_FORM_MEMORY_SIZE``. The root router also becomes the one
+    ``covet.routing.reverse()`` uses."""
     import covet
     from covet.conf import settings
 
@@ -30,4 +31,5 @@ def get_asgi_application() -> CovetApp:
         append_slash=settings.APPEND_SLASH,
         asgi_middleware=settings.ASGI_MIDDLEWARE,
         max_body_size=settings.MAX_REQUEST_BODY_SIZE,
+        max_form_memory_size=settings.MAX_FORM_MEMORY_SIZE,
     )

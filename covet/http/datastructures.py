@@ -388,18 +388,19 @@ class MutableHeaders(Headers):
         self["vary"] = vary if not existing else f"{existing}, {vary}"
 
 
-# Uploads up to this size stay in memory; larger ones roll over to a temporary file on disk.
+# Uploads up to this size stay in memory; larger ones roll over to a temporary file on disk
+# (the default of ``spool_size``; a Covet app passes ``settings.MAX_FORM_MEMORY_SIZE``).
 UPLOAD_SPOOL_SIZE = 1024 * 1024
 
 
 class UploadFile:
     """A file received in a multipart form, held in a ``SpooledTemporaryFile``.
 
-    The async methods run the file I/O in a worker thread once the file has rolled over to disk, so reading a large
-    upload never blocks the event loop.
+    Up to ``spool_size`` bytes stay in memory; past that the file rolls over to disk, and the async methods run the
+    file I/O in a worker thread, so reading a large upload never blocks the event loop.
     """
 
-    __slots__ = ("content_type", "file", "filename", "headers", "size")
+    __slots__ = ("_spool_size", "content_type", "file", "filename", "headers", "size")
 
     def __init__(
         self,
@@ -409,9 +410,11 @@ class UploadFile:
         content_type: str | None = None,
         headers: Headers | None = None,
         size: int | None = None,
+        spool_size: int = UPLOAD_SPOOL_SIZE,
     ) -> None:
         if file is None:
-            file = tempfile.SpooledTemporaryFile(max_size=UPLOAD_SPOOL_SIZE)  # noqa: SIM115 - closed by close()
+            file = tempfile.SpooledTemporaryFile(max_size=spool_size)  # noqa: SIM115 - closed by close()
+        self._spool_size = spool_size
         self.file: IO[bytes] = file
         self.filename = filename
         self.content_type = content_type
@@ -425,7 +428,7 @@ class UploadFile:
     async def write(self, data: bytes) -> None:
         self.size = (self.size or 0) + len(data)
         # A write that makes the spooled file roll over copies it to disk: that one goes to a thread as well.
-        if self._in_memory and self.file.tell() + len(data) <= UPLOAD_SPOOL_SIZE:
+        if self._in_memory and self.file.tell() + len(data) <= self._spool_size:
             self.file.write(data)
         else:
             await anyio.to_thread.run_sync(self.file.write, data)

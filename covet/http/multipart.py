@@ -16,7 +16,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, QuerystringParser, parse_options_header
 
 from covet.exceptions import BadRequest, RequestEntityTooLarge
-from covet.http.datastructures import FormData, Headers, UploadFile
+from covet.http.datastructures import UPLOAD_SPOOL_SIZE, FormData, Headers, UploadFile
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 FORM_MULTIPART = "multipart/form-data"
@@ -34,6 +34,8 @@ class FormLimits:
     max_part_size: int = 1024 * 1024
     # Largest single uploaded file, in bytes; None leaves only the body size limit.
     max_file_size: int | None = None
+    # Bytes of one uploaded file kept in memory; past that it rolls over to a temporary file on disk.
+    spool_size: int = UPLOAD_SPOOL_SIZE
 
 
 def parse_content_type(header: str | None) -> tuple[str, dict[str, str]]:
@@ -218,6 +220,7 @@ class _MultipartReader:
                 content_type=headers.get("content-type"),
                 headers=headers,
                 size=0,
+                spool_size=self.limits.spool_size,
             )
         else:
             self.field_count += 1

@@ -9,7 +9,7 @@ import orjson
 
 from covet.exceptions import BadRequest, RequestEntityTooLarge
 from covet.http.cookies import parse_cookie_header
-from covet.http.datastructures import URL, Address, FormData, Headers, QueryParams, State
+from covet.http.datastructures import UPLOAD_SPOOL_SIZE, URL, Address, FormData, Headers, QueryParams, State
 from covet.http.multipart import FormLimits, parse_form
 from covet.types import Message, Receive, Scope, Send
 
@@ -18,6 +18,7 @@ DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 
 # Scope keys that middleware and the core fill in.
 SCOPE_MAX_BODY_SIZE = "covet.max_body_size"
+SCOPE_MAX_FORM_MEMORY_SIZE = "covet.max_form_memory_size"  # bytes of an uploaded file kept in memory
 SCOPE_REQUEST_ID = "covet.request_id"
 # Scope keys where the body is remembered, so that every Request built over one scope (one per middleware, say)
 # shares what the first one read.
@@ -251,11 +252,19 @@ class Request(HTTPConnection):
         max_part_size: int = FormLimits.max_part_size,
         max_file_size: int | None = FormLimits.max_file_size,
     ) -> FormData:
-        """The body parsed as a urlencoded or multipart form (cached; the limits apply on the first call)."""
+        """The body parsed as a urlencoded or multipart form (cached; the limits apply on the first call).
+
+        Uploaded files stay in memory up to ``scope["covet.max_form_memory_size"]`` bytes each (the app sets it from
+        ``MAX_FORM_MEMORY_SIZE``), then roll over to temporary files on disk.
+        """
         form: FormData | None = self.scope.get(SCOPE_FORM)
         if form is None:
             limits = FormLimits(
-                max_fields=max_fields, max_files=max_files, max_part_size=max_part_size, max_file_size=max_file_size
+                max_fields=max_fields,
+                max_files=max_files,
+                max_part_size=max_part_size,
+                max_file_size=max_file_size,
+                spool_size=self.scope.get(SCOPE_MAX_FORM_MEMORY_SIZE, UPLOAD_SPOOL_SIZE),
             )
             form = self.scope[SCOPE_FORM] = await parse_form(self.headers.get("content-type"), self.stream(), limits)
         return form

@@ -18,6 +18,7 @@ from covet.routing import reverse
 app = covet.get_asgi_application()
 assert isinstance(app, CovetApp), app
 print("debug", app.debug, "append_slash", app.append_slash, "routes", len(app.router.routes))
+print("limits", app.max_body_size, app.max_form_memory_size)
 print("reverse", reverse("item", id=5))
 """
 
@@ -44,10 +45,13 @@ def test_builds_from_settings_and_registers_the_root_urlconf(tmp_path: Path) -> 
         ROOT_URLCONF = "served_urls"
         INSTALLED_APPS = ["served_app"]
         MIDDLEWARE = ["served_middleware.HeaderMiddleware"]
+        MAX_REQUEST_BODY_SIZE = 5000
+        MAX_FORM_MEMORY_SIZE = 300
         """,
     )
     assert result.returncode == 0, result.stderr
     assert "debug True append_slash False" in result.stdout
+    assert "limits 5000 300" in result.stdout
     assert "reverse /api/items/5" in result.stdout
 
 

@@ -91,6 +91,21 @@ async def test_body_over_the_limit_is_a_413_and_the_app_keeps_serving() -> None:
         assert (await client.post("/upload", content=b"x" * 100)).json() == {"length": 100}
 
 
+async def test_uploads_beyond_the_form_memory_size_spill_to_disk() -> None:
+    router = Router()
+
+    @router.post("/upload")
+    async def upload(request):
+        form = await request.form()
+        return {name: [file.size, file.file._rolled] for name, file in form.items()}
+
+    app = CovetApp(router, max_form_memory_size=500)
+    async with asgi_client(app) as client:
+        files = {"small": ("a.bin", b"s" * 100), "big": ("b.bin", b"b" * 1000)}
+        response = await client.post("/upload", files=files)
+        assert response.json() == {"small": [100, False], "big": [1000, True]}
+
+
 @pytest.mark.parametrize(
     ("scope", "expected"),
     [

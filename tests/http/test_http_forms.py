@@ -71,6 +71,19 @@ async def test_large_upload_rolls_to_disk_and_reads_back() -> None:
     await form.close()
 
 
+async def test_scope_memory_size_decides_when_an_upload_spills_to_disk() -> None:
+    body = multipart_body(("small", "a.bin", b"s" * 100), ("big", "b.bin", b"b" * 1000))
+    request = form_request(body, MULTIPART, chunk_size=64)
+    request.scope["covet.max_form_memory_size"] = 500
+    form = await request.form()
+    small, big = form["small"], form["big"]
+    assert isinstance(small, UploadFile) and isinstance(big, UploadFile)
+    assert small.file._rolled is False  # type: ignore[attr-defined]
+    assert big.file._rolled is True  # type: ignore[attr-defined]
+    assert (await small.read(), await big.read()) == (b"s" * 100, b"b" * 1000)
+    await form.close()
+
+
 async def test_other_content_types_give_an_empty_form() -> None:
     form = await form_request(b'{"a": 1}', "application/json").form()
     assert len(form) == 0
