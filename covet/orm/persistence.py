@@ -76,7 +76,7 @@ async def save_instance(
     if adding:
         result = await execute_write(db, table.insert(), values)
         if pk.column not in values:
-            instance.__dict__[pk.attname] = result.inserted_primary_key[0]  # type: ignore[index]
+            instance.__dict__[pk.attname] = result.inserted_primary_key[0]
     instance.__dict__["_db"] = db
     if post_save.has_receivers(model):
         await post_save.send(model, instance=instance, created=adding, using=db,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
@@ -18,7 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
 
-from covet.orm.connections import AUTOCOMMIT_OPTION, get_engine
+from covet.orm.connections import get_engine
 from covet.orm.exceptions import TransactionManagementError
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -46,22 +45,6 @@ def current_transaction(alias: str = "default") -> TransactionState | None:
 
 def in_atomic_block(alias: str = "default") -> bool:
     return alias in _transactions.get()
-
-
-@asynccontextmanager
-async def connection_for(alias: str = "default") -> AsyncIterator[AsyncConnection]:
-    """The task's transaction connection inside ``atomic()``; else a pooled connection in autocommit mode."""
-    state = _transactions.get().get(alias)
-    if state is not None:
-        yield state.connection
-        return
-    engine = get_engine(alias)
-    async with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            await conn.execution_options(**{AUTOCOMMIT_OPTION: True})
-        else:
-            await conn.execution_options(isolation_level="AUTOCOMMIT", **{AUTOCOMMIT_OPTION: True})
-        yield conn
 
 
 class atomic:
