@@ -7,8 +7,10 @@ The CLI modules in ``covet.cli.commands`` only parse arguments and print what th
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +78,15 @@ def _script_directory(project: MigrationProject) -> ScriptDirectory:
     return ScriptDirectory.from_config(build_config(project.apps))
 
 
+# Alembic's ``context`` and ``op`` are process-wide proxies, so two runs interleaving on one event loop would
+# clobber each other's: runs in one process take turns. (Separate processes are serialised by the database;
+# see environment._postgres_migration_lock.)
+_RUN_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
 async def _on_connection(project: MigrationProject, work: Callable[[Connection], T]) -> T:
-    async with project.engine.connect() as connection:
+    lock = _RUN_LOCKS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock, project.engine.connect() as connection:
         return await connection.run_sync(work)
 
 

@@ -19,6 +19,7 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import MetaData
 from sqlalchemy import types as sqltypes_module
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from .apps import TableOwnership
@@ -167,6 +168,31 @@ def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
         cursor.close()
 
 
+#: Key of the PostgreSQL advisory lock that serialises migration runs ("covet" in ASCII).
+MIGRATION_LOCK_KEY = 0x636F766574
+
+
+@contextmanager
+def _postgres_migration_lock(connection: Connection) -> Iterator[None]:
+    """Hold a session advisory lock for the whole run, so instances that all run ``covet migrate`` on deploy
+    take turns: the second one reads the version table after the first has finished and finds nothing to do."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")
+    connection.commit()  # Alembic must find no transaction open, or it would not commit its own
+    try:
+        yield
+    finally:
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")
+            connection.commit()
+        except DBAPIError:
+            pass  # the connection is gone, and the lock with its session; the run's own error is what matters
+
+
 class ForeignKeyCheckError(MigrationError):
     """Migrations ran with SQLite's foreign keys off and left rows pointing at rows that do not exist."""
 
@@ -194,7 +220,7 @@ def run_environment(context: EnvironmentContext) -> None:
         return
     if options.connection is None:
         raise RuntimeError("Covet's migration environment needs config.attributes['covet'].connection")
-    with _sqlite_foreign_keys_off(options.connection):
+    with _postgres_migration_lock(options.connection), _sqlite_foreign_keys_off(options.connection):
         context.configure(connection=options.connection, on_version_apply=_on_version_apply(options), **shared)
         with context.begin_transaction():
             context.run_migrations()

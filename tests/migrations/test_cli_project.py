@@ -70,7 +70,7 @@ class Project:
             write(root / app / "__init__.py", "")
             write(root / app / "models.py", models)
 
-    def covet(self, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
         environment = {
             **os.environ,
             "TEST_DATABASE_URL": self.database_url,
@@ -80,10 +80,23 @@ class Project:
         }
         environment.pop("COVET_SETTINGS_MODULE", None)
         environment.pop("DATABASE_URL", None)
+        return environment
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "covet", *args],
+            cwd=self.root,
+            env=self.environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def covet(self, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "covet", *args],
             cwd=self.root,
-            env=environment,
+            env=self.environment(env),
             capture_output=True,
             text=True,
             timeout=60,
@@ -253,3 +266,16 @@ async def test_dumpdata_and_loaddata_through_the_cli(project: Project) -> None:
     assert rows == [(10, "Notes", "Ada"), (11, "COBOL", "Grace")]
     unknown = project.covet("dumpdata", "books.Nope", expect=1)
     assert "Unknown model 'books.Nope'. Models of the installed apps: authors.author, books.book." in unknown.stderr
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_instances_migrating_at_once_take_turns_on_postgresql(project: Project) -> None:
+    project.covet("makemigrations")
+    # Two instances of the site deploying at the same moment, each running `covet migrate`.
+    runs = [project.start("migrate") for _ in range(2)]
+    outputs = [run.communicate(timeout=90) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    stdouts = sorted(stdout for stdout, _ in outputs)
+    assert "No migrations to apply." in stdouts[1] or "No migrations to apply." in stdouts[0]
+    assert sum(stdout.count("Applied ") for stdout in stdouts) == 2  # each revision applied exactly once

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -84,3 +85,23 @@ async def test_dangling_foreign_key_from_a_data_migration_is_reported(
         with pytest.raises(MigrationError, match="rows in books_book now reference rows that do not exist"):
             await migrate(project)
         assert data.revision in await current_heads(project)
+
+
+async def test_concurrent_migrate_calls_in_one_process_take_turns(
+    project_at: Callable[[int], MigrationProject], database_url: str, schema: Any
+) -> None:
+    from dataclasses import replace
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    project = project_at(1)
+    await make_migrations(project)
+    other_engine = create_async_engine(database_url)
+    try:
+        first, second = await asyncio.gather(migrate(project), migrate(replace(project, engine=other_engine)))
+    finally:
+        await other_engine.dispose()
+
+    # One call applied both revisions; the other ran after it and found nothing left to do.
+    assert sorted([len(first), len(second)]) == [0, 2]
+    assert {"authors_author", "books_book"} <= await schema.table_names()
