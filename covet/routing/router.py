@@ -18,6 +18,8 @@ Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 WEBSOCKET_KEY = "WEBSOCKET"
 _REDIRECTABLE = frozenset({"GET", "HEAD"})
+# Paths a browser reads as another host when sent back in a Location header (/\evil.com is //evil.com).
+_OFFSITE = ("//", "/\\")
 
 
 class Router:
@@ -155,7 +157,7 @@ class Router:
             return RouteMatch(MatchStatus.FOUND, route, params or {})  # the shared empty dict is never handed out
         if allowed:
             return RouteMatch(MatchStatus.METHOD_NOT_ALLOWED, allowed_methods=allowed)
-        if append_slash and method in _REDIRECTABLE and not path.endswith("/"):
+        if append_slash and method in _REDIRECTABLE and not path.endswith("/") and not path.startswith(_OFFSITE):
             slashed = path + "/"
             found, _, slashed_allowed = self._http.lookup("GET", slashed)
             if found is not None or slashed_allowed:

@@ -118,6 +118,15 @@ def test_append_slash_redirect_keeps_percent_encoding() -> None:
     assert match.status is MatchStatus.REDIRECT and match.redirect_to == "/caf%C3%A9/"
 
 
+def test_append_slash_never_redirects_to_another_host() -> None:
+    # /\evil.com would come back as "Location: /\evil.com/", which browsers follow to evil.com.
+    r = Router()
+    r.add_route("/{page}/", view)
+    assert r.match("GET", "/docs").redirect_to == "/docs/"
+    for path in ("/\\evil.com", "//evil.com"):
+        assert r.match("GET", path).status is MatchStatus.NOT_FOUND
+
+
 def test_percent_decoding_of_params_and_literals(router: Router) -> None:
     assert router.match("GET", "/users/j%C3%B6rg").status is MatchStatus.METHOD_NOT_ALLOWED
     assert router.match("DELETE", "/users/j%C3%B6rg").params == {"username": "j\u00f6rg"}
