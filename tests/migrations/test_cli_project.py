@@ -199,6 +199,19 @@ async def test_cli_errors_are_one_line_and_exit_nonzero(project: Project) -> Non
     assert "has no migration '0042'" in project.covet("sqlmigrate", "books", "0042", expect=1).stderr
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "unusable_url",
+    ["postgresql://postgres:secret@127.0.0.1:1/nowhere", "sqlite:////nonexistent-directory/db.sqlite3"],
+)
+async def test_an_unreachable_database_is_explained(project: Project, unusable_url: str) -> None:
+    project.database_url = unusable_url
+    failed = project.covet("showmigrations", expect=1)
+    assert "Can't use the database" in failed.stderr and "Check the URL" in failed.stderr
+    assert "secret" not in failed.stderr  # the password is masked
+    assert "Traceback" not in failed.stderr
+
+
 async def test_dbshell_runs_the_client_and_explains_a_missing_one(project: Project, tmp_path: Path) -> None:
     project.covet("makemigrations")
     project.covet("migrate")

@@ -32,12 +32,20 @@ def run_on_project(database: str, work: Callable[[MigrationProject], Awaitable[T
     """Load the project, then run ``work`` on it in a fresh event loop; Covet errors become one-line failures."""
     load_project()
     # Imported here, not at module level: `covet --help` and unrelated commands need not load Alembic.
+    from sqlalchemy.exc import OperationalError
+
     from covet.migrations import MigrationProject
 
     async def main() -> T:
         project = MigrationProject.from_settings(database)
         try:
             return await work(project)
+        except (OSError, OperationalError) as exc:
+            url = project.engine.url.render_as_string(hide_password=True)
+            raise CommandError(
+                f"Can't use the database {url} (settings.DATABASES[{database!r}]): {exc}. "
+                "Check the URL and that the database server is running and reachable."
+            ) from exc
         finally:
             await project.engine.dispose()
 
