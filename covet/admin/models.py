@@ -15,6 +15,13 @@ DELETION = 3
 ACTION_FLAGS = [(ADDITION, "Addition"), (CHANGE, "Change"), (DELETION, "Deletion")]
 
 
+def _user_model_label() -> str:
+    """``AUTH_USER_MODEL`` (default ``auth.User``); the default when imported before settings are configured."""
+    if not settings.is_configured:
+        return "auth.User"
+    return str(getattr(settings, "AUTH_USER_MODEL", None) or "auth.User")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -23,9 +30,7 @@ class LogEntry(Model):
     """What a staff user did to one object; ``object_repr`` keeps its name after the object is gone."""
 
     action_time = DateTimeField(default=_now, db_index=True)
-    user = ForeignKey(
-        getattr(settings, "AUTH_USER_MODEL", None) or "auth.User", on_delete=CASCADE, related_name="admin_log_entries"
-    )
+    user = ForeignKey(_user_model_label(), on_delete=CASCADE, related_name="admin_log_entries")
     app_label = CharField(max_length=100)
     model_name = CharField(max_length=100)
     object_id = CharField(max_length=255)

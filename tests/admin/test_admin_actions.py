@@ -1,0 +1,86 @@
+"""Changelist actions: delete selected (confirmation listing the cascade, then the delete and its log), a custom
+action with a confirmation page, and the refusals (nothing selected, unknown action, malformed ids)."""
+
+from __future__ import annotations
+
+from conftest import AdminProject, csrf_of
+
+from covet.admin.models import DELETION, LogEntry
+
+POSTS = "/admin/admin_testapp/post/"
+
+
+async def make_posts(project: AdminProject, count: int) -> list[object]:
+    models = project.models
+    posts = [await models.Post.objects.create(title=f"Post {n}", author=project.users["root"]) for n in range(count)]
+    await models.Comment.objects.create(post=posts[0], text="Goes with post 0")
+    return posts
+
+
+async def test_delete_selected_asks_then_deletes_and_logs(project: AdminProject) -> None:
+    posts = await make_posts(project, 3)
+    client = await project.client("root")
+    page = await client.get(POSTS)
+    token = csrf_of(page.text)
+    chosen = [str(posts[0].pk), str(posts[1].pk)]
+    confirm = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": chosen, "index": "0",
+                                             "csrf_token": token})
+    assert confirm.status_code == 200
+    assert "Are you sure you want to delete the selected posts?" in confirm.text
+    assert "Posts: 2" in confirm.text and "Comments: 1" in confirm.text and "Goes with post 0" in confirm.text
+    assert await project.models.Post.objects.count() == 3  # nothing deleted yet
+    done = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": chosen, "post": "yes",
+                                          "csrf_token": csrf_of(confirm.text)})
+    assert done.status_code == 303 and done.headers["location"] == POSTS
+    remaining = [post.title for post in await project.models.Post.objects.all()]
+    assert remaining == ["Post 2"] and await project.models.Comment.objects.count() == 0
+    entries = await LogEntry.objects.filter(action_flag=DELETION).order_by("object_repr")
+    assert [entry.object_repr for entry in entries] == ["Post 0", "Post 1"]
+    listing = await client.get(POSTS)
+    assert "Successfully deleted 2 posts." in listing.text
+
+
+async def test_custom_action_with_confirmation(project: AdminProject) -> None:
+    posts = await make_posts(project, 2)
+    client = await project.client("root")
+    token = csrf_of((await client.get(POSTS)).text)
+    ask = await client.post(POSTS, data={"action": "make_published", "_selected_action": [str(posts[1].pk)],
+                                         "csrf_token": token})
+    assert ask.status_code == 200 and "Mark selected posts as published" in ask.text and "Post 1" in ask.text
+    assert not (await project.models.Post.objects.get(pk=posts[1].pk)).published
+    run = await client.post(POSTS, data={"action": "make_published", "_selected_action": [str(posts[1].pk)],
+                                         "post": "yes", "csrf_token": csrf_of(ask.text)})
+    assert run.status_code == 303
+    assert (await project.models.Post.objects.get(pk=posts[1].pk)).published
+    assert not (await project.models.Post.objects.get(pk=posts[0].pk)).published
+    assert "1 posts marked as published." in (await client.get(POSTS)).text
+
+
+async def test_select_across_runs_on_every_matching_row(project: AdminProject) -> None:
+    await make_posts(project, 4)
+    client = await project.client("root")
+    token = csrf_of((await client.get(POSTS)).text)
+    response = await client.post(POSTS, data={"action": "make_published", "select_across": "1", "post": "yes",
+                                              "csrf_token": token})
+    assert response.status_code == 303
+    assert await project.models.Post.objects.filter(published=True).count() == 4
+
+
+async def test_bad_action_posts_change_nothing(project: AdminProject) -> None:
+    posts = await make_posts(project, 2)
+    client = await project.client("root")
+    token = csrf_of((await client.get(POSTS)).text)
+    nothing = await client.post(POSTS, data={"action": "delete_selected", "csrf_token": token})
+    assert nothing.status_code == 303
+    assert "Items must be selected" in (await client.get(POSTS)).text
+    token = csrf_of((await client.get(POSTS)).text)
+    unknown = await client.post(POSTS, data={"action": "drop_everything", "_selected_action": [str(posts[0].pk)],
+                                             "csrf_token": token})
+    assert unknown.status_code == 403
+    malformed = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": ["1 OR 1=1"],
+                                               "post": "yes", "csrf_token": token})
+    assert malformed.status_code == 303
+    no_action = await client.post(POSTS, data={"action": "", "_selected_action": [str(posts[0].pk)],
+                                               "csrf_token": token})
+    assert no_action.status_code == 303
+    assert await project.models.Post.objects.count() == 2
