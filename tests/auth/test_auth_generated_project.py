@@ -13,26 +13,18 @@ from pathlib import Path
 
 import httpx
 import pytest
+from secure_site import MIDDLEWARE as SECURITY_STACK
 from test_account_commands import covet_cli
-from test_shared_state_processes import free_port, wait_until_serving
 
 import covet
+from covet.testing.server_process import free_port, stop_process, wait_until_listening
 
 REPO = Path(covet.__file__).resolve().parent.parent
 STRONG = "tangerine-orbit-Vessel-91"
 
-SETTINGS_ADDITIONS = """
+SETTINGS_ADDITIONS = f"""
 INSTALLED_APPS = [*INSTALLED_APPS, "covet.auth"]
-MIDDLEWARE = [
-    "covet.middleware.request_id.RequestIdMiddleware",
-    "covet.middleware.security.SecurityMiddleware",
-    "covet.middleware.hosts.AllowedHostsMiddleware",
-    "covet.middleware.gzip.GZipMiddleware",
-    "covet.auth.sessions.SessionMiddleware",
-    "covet.middleware.csrf.CsrfMiddleware",
-    "covet.auth.middleware.AuthenticationMiddleware",
-    "covet.middleware.ratelimit.RateLimitMiddleware",
-]
+MIDDLEWARE = {SECURITY_STACK!r}
 SESSION_ENGINE = "db"
 """
 
@@ -82,17 +74,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        wait_until_serving(port, server)
+        wait_until_listening(port, server)
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stderr is not None:
-            server.stderr.close()
+        stop_process(server)
 
 
 def csrf_of(html: str) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,26 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from covet.testing.server_process import free_port, wait_until_listening
+
 STARTUP_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"runserver exited with {process.returncode}:\n{process.communicate()[1]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"runserver did not listen on port {port} within {STARTUP_TIMEOUT}s")
 
 
 @pytest.fixture
@@ -66,11 +47,9 @@ def running_server(
     argv: list[str], cwd: Path, env: dict[str, str], port: int, log_line: str = "Serving "
 ) -> Iterator[httpx.Client]:
     """Start a server as a child process, yield a client for it, then stop it with SIGINT (clean exit)."""
-    if importlib.util.find_spec("covet.server.dev") is None:
-        pytest.skip("covet.server.dev is not importable yet (dev server layer missing)")
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for_port(port, process)
+        wait_until_listening(port, process, timeout=STARTUP_TIMEOUT)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             yield client
     finally:

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from conformance_client import RawConnection, request_bytes
 
+from covet.testing.server_process import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = "tests.conformance.app:app"
 SERVER_KINDS = ("runserver", "prod")
@@ -85,12 +87,6 @@ def prod_unavailable_reason() -> str | None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}; CI=true requires the prod server to be tested")
     return f"{message}; skipped outside CI"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_command(kind: str, port: int) -> list[str]:

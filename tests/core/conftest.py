@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from covet.testing.server_process import free_port, stop_process
 
 APPS_DIR = Path(__file__).parent / "apps"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -50,12 +51,6 @@ async def lifespan(app: Any) -> AsyncIterator[list[dict[str, Any]]]:
         if sent and sent[0]["type"] == "lifespan.startup.complete":
             await inbox.put({"type": "lifespan.shutdown"})
         await asyncio.wait_for(task, 5)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -111,12 +106,7 @@ def serve(name: str, log_dir: Path) -> Iterator[Server]:
             time.sleep(0.1)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def asgi_client(app: Any) -> httpx.AsyncClient:
