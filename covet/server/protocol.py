@@ -52,12 +52,17 @@ class RequestRejected(Exception):
 
 
 class HeadGuard:
-    """Checks the raw bytes of one request head before h11 parses it."""
+    """Checks the raw bytes of one request head before h11 parses it.
+
+    Each ``feed`` scans only the new bytes (plus the few before them that a pattern may span), so a head that
+    trickles in byte by byte costs linear time, not quadratic.
+    """
 
     def __init__(self, max_size: int) -> None:
         self._max_size = max_size
         self._buffer = bytearray()
         self._complete = False
+        self._first_line_end = -1  # index of the request line's "\n", once it has arrived
 
     @property
     def in_progress(self) -> bool:
@@ -68,22 +73,28 @@ class HeadGuard:
         """Start watching the next head, which may already begin with ``pending`` (pipelining)."""
         self._buffer = bytearray()
         self._complete = False
+        self._first_line_end = -1
         if pending:
             self.feed(pending)
 
     def feed(self, data: bytes) -> None:
         if self._complete:
             return
+        start = len(self._buffer)
         self._buffer += data
-        first_line_end = self._buffer.find(b"\n")
-        first_line = self._buffer if first_line_end < 0 else self._buffer[:first_line_end]
-        if _NOT_REQUEST_LINE_BYTE.search(first_line):
-            raise RequestRejected(400, "invalid bytes in the request line")
-        end = _HEAD_END.search(self._buffer)
+        if self._first_line_end < 0:
+            self._first_line_end = self._buffer.find(b"\n", start)
+            line_end = len(self._buffer) if self._first_line_end < 0 else self._first_line_end
+            if _NOT_REQUEST_LINE_BYTE.search(self._buffer, start, line_end):
+                raise RequestRejected(400, "invalid bytes in the request line")
+        # "\n\r\n" may begin two bytes before the new data, "\n " one byte before.
+        end = _HEAD_END.search(self._buffer, max(0, start - 2))
         head_size = len(self._buffer) if end is None else end.end()
         if head_size > self._max_size:
             raise RequestRejected(431, f"request head larger than {self._max_size} bytes")
-        if first_line_end >= 0 and _OBS_FOLD.search(self._buffer, first_line_end, head_size):
+        if self._first_line_end >= 0 and _OBS_FOLD.search(
+            self._buffer, max(self._first_line_end, start - 1), head_size
+        ):
             raise RequestRejected(400, "obsolete line folding (obs-fold) in headers")
         if end is not None:
             self._complete = True

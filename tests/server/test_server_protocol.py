@@ -75,6 +75,28 @@ def test_invalid_heads_are_rejected_with_status_and_reason(data: bytes, status: 
     assert reason_part in error.reason
 
 
+@pytest.mark.parametrize(
+    ("head", "status"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", None),
+        (b"GET / HTTP/1.1\nHost: x\n\n", None),
+        (b"GET /\x00 HTTP/1.1\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nA: b\r\n c\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 200, 431),
+    ],
+)
+def test_head_guard_decides_the_same_when_the_head_trickles_in_byte_by_byte(head: bytes, status: int | None) -> None:
+    # The guard scans only new bytes; patterns split across feeds ("\r\n" | "\r\n", "\n" | " ") must still match.
+    guard = HeadGuard(max_size=100)
+    try:
+        for index in range(len(head)):
+            guard.feed(head[index : index + 1])
+    except RequestRejected as error:
+        assert error.status == status
+    else:
+        assert status is None and not guard.in_progress
+
+
 def test_head_over_the_limit_is_431_even_when_it_arrives_complete() -> None:
     head = b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 2000 + b"\r\n\r\n"
     assert rejection(head).status == 431
