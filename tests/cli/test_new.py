@@ -28,6 +28,7 @@ EXPECTED_FILES = {
     "blog/tests/test_views.py",
     "tests/__init__.py",
     "tests/test_site.py",
+    "tests/test_accounts.py",
     "templates/welcome.html",
     "static/.gitkeep",
 }
