@@ -33,6 +33,7 @@ from .errors import MigrationError
 from .failures import MigrationFailed, describe_failure, find_failure_point
 from .history import AppHistory, applied_revisions
 from .project import MigrationProject
+from .scratch import scratch_project
 
 T = TypeVar("T")
 
@@ -102,6 +103,10 @@ def _message_of(script: Script) -> str:
 # -- makemigrations ---------------------------------------------------------------------------------------------
 
 
+class DatabaseBehind(MigrationError):
+    """The database lacks migrations that exist as files, so it can't stand for the latest migrations."""
+
+
 async def make_migrations(
     project: MigrationProject,
     app_label: str | None = None,
@@ -109,18 +114,44 @@ async def make_migrations(
     message: str | None = None,
     empty: bool = False,
     dry_run: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> list[PlannedRevision]:
-    """Write one revision per app whose models differ from the database; ``[]`` when nothing changed.
+    """Write one revision per app whose models differ from the latest migrations; ``[]`` when nothing changed.
 
-    With ``empty=True`` (an app is then required) write an empty revision to fill by hand, e.g. a data migration.
-    With ``dry_run=True`` only report what would be written (``path`` stays None).
+    The models are compared with the project's database when it has every migration applied, else with a
+    scratch database built from the migration files (``on_note`` is told). With ``empty=True`` (an app is
+    then required) write an empty revision to fill by hand, e.g. a data migration. With ``dry_run=True``
+    only report what would be written (``path`` stays None).
     """
     if empty:
         if app_label is None:
             raise MigrationError("--empty needs an app: covet makemigrations APP --empty")
         return [_make_empty(project, project.app(app_label), message)]
     labels = frozenset([project.app(app_label).label]) if app_label else None
+    try:
+        planned = await _autogenerate(project, labels, message, dry_run)
+    except DatabaseBehind as behind:
+        async with scratch_project(project) as scratch:
+            try:
+                await migrate(scratch)
+            except MigrationError as exc:
+                raise MigrationError(
+                    f"{behind} (A scratch SQLite database could not be built from the migration files either: {exc})"
+                ) from exc
+            planned = await _autogenerate(scratch, labels, message, dry_run)
+        if on_note is not None:
+            on_note(
+                "The database has unapplied migrations, so the models were compared with a scratch database "
+                "built from the migration files. Run `covet migrate` to apply them."
+            )
+    if not dry_run:
+        _record_paths(project, planned)
+    return planned
 
+
+async def _autogenerate(
+    project: MigrationProject, labels: frozenset[str] | None, message: str | None, dry_run: bool
+) -> list[PlannedRevision]:
     def autogenerate(connection: Connection) -> list[PlannedRevision]:
         config = _config(project, _options(project, labels=labels, connection=connection))
         planner = RevisionPlanner(
@@ -135,17 +166,14 @@ async def make_migrations(
             command.revision(config, autogenerate=True, process_revision_directives=planner)
         except CommandError as exc:
             if "not up to date" in str(exc):
-                raise MigrationError(
+                raise DatabaseBehind(
                     "The database is behind the migration files: apply them with `covet migrate` first, "
                     "then run `covet makemigrations` again."
                 ) from exc
             raise MigrationError(str(exc)) from exc
         return planner.planned
 
-    planned = await _on_connection(project, autogenerate)
-    if not dry_run:
-        _record_paths(project, planned)
-    return planned
+    return await _on_connection(project, autogenerate)
 
 
 def _make_empty(project: MigrationProject, app: MigrationApp, message: str | None) -> PlannedRevision:

@@ -164,10 +164,34 @@ async def test_empty_revision_carries_a_data_migration(project_at: ProjectAt, en
         assert (await connection.execute(sa.text("SELECT count(*) FROM authors_author"))).scalar() == 0
 
 
-async def test_makemigrations_refuses_when_the_database_is_behind(project_at: ProjectAt) -> None:
-    await make_migrations(project_at(1))
-    with pytest.raises(MigrationError, match="apply them with `covet migrate` first"):
+async def test_makemigrations_compares_with_a_scratch_database_when_the_database_is_behind(
+    project_at: ProjectAt, schema: Any
+) -> None:
+    await make_migrations(project_at(1))  # written, not applied
+    notes: list[str] = []
+
+    [revision] = await make_migrations(project_at(2), on_note=notes.append)
+
+    assert revision.app.label == "books" and "+ column books_book.slug" in [str(c) for c in revision.changes]
+    assert "compared with a scratch database built from the migration files" in notes[0]
+    assert not {"authors_author", "books_book"} & await schema.table_names()  # the real database is untouched
+    assert len(await migrate(project_at(2))) == 3
+
+
+async def test_a_scratch_database_that_cannot_be_built_is_explained(project_at: ProjectAt) -> None:
+    project = project_at(1)
+    await make_migrations(project)
+    [broken] = await make_migrations(project, "authors", message="needs a server function", empty=True)
+    assert broken.path is not None
+    broken.path.write_text(
+        broken.path.read_text().replace(
+            "def upgrade() -> None:\n    pass", "def upgrade() -> None:\n    op.execute('SELECT no_such_function()')"
+        )
+    )
+    with pytest.raises(MigrationError) as caught:
         await make_migrations(project_at(2))
+    assert "apply them with `covet migrate` first" in str(caught.value)
+    assert "scratch SQLite database could not be built" in str(caught.value)
 
 
 async def test_bad_app_and_revision_names_get_clear_errors(project_at: ProjectAt) -> None:

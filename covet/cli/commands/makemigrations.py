@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 
 from covet.cli.commands._database import database_option, run_on_project
-from covet.cli.console import stdout
+from covet.cli.console import stderr, stdout
 from covet.cli.errors import CommandError
 
 _STYLES = {"+": "green", "-": "red", "~": "yellow"}
@@ -35,8 +35,11 @@ def command(
     if empty and (dry_run or check):
         raise CommandError("--empty writes a file; it can't be combined with --dry-run or --check.")
 
+    def note(text: str) -> None:
+        stderr().print(text, style="dim", markup=False)
+
     async def work(project: MigrationProject) -> list[PlannedRevision]:
-        return await make_migrations(project, app, message=message, empty=empty, dry_run=dry_run or check)
+        return await make_migrations(project, app, message=message, empty=empty, dry_run=dry_run or check, on_note=note)
 
     planned = run_on_project(database, work)
     _report(planned, app)
