@@ -302,6 +302,12 @@ class HTTPConnection(asyncio.Protocol):
     def websocket_finished(self, session: WebSocketSession) -> None:
         self._close()
 
+    def websocket_backlogged(self, session: WebSocketSession) -> None:
+        self._pause_reading()
+
+    def websocket_caught_up(self, session: WebSocketSession) -> None:
+        self._resume_reading()
+
     # -- errors, timers and closing -------------------------------------------------
 
     def _reject(self, exc: RequestRejected) -> None:

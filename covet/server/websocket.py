@@ -5,6 +5,9 @@ Before ``websocket.accept`` the connection is still HTTP: a ``websocket.close``
 it, messages are reassembled from frames (bounded by
 ``websocket_max_message_size``, else close 1009), pings are answered, and a
 close from either side ends the session with ``websocket.disconnect``.
+Messages wait in a queue for the app; once ``INCOMING_HIGH_WATER`` bytes of
+them wait, the connection stops reading until the app catches up, so a client
+cannot grow the server's memory by sending faster than the app receives.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ ABNORMAL_CLOSURE = 1006
 GOING_AWAY = 1001
 MESSAGE_TOO_BIG = 1009
 INTERNAL_ERROR = 1011
+# Bytes of received messages waiting for the app before the socket stops being read.
+INCOMING_HIGH_WATER = 1024 * 1024
 
 
 class WebSocketOwner(Protocol):
@@ -44,6 +49,12 @@ class WebSocketOwner(Protocol):
     def websocket_denied(self, session: WebSocketSession, status: int, reason: str) -> None: ...
 
     def websocket_finished(self, session: WebSocketSession) -> None: ...
+
+    def websocket_backlogged(self, session: WebSocketSession) -> None:
+        """The app has ``INCOMING_HIGH_WATER`` bytes of messages waiting: stop reading from the client."""
+
+    def websocket_caught_up(self, session: WebSocketSession) -> None:
+        """The app has taken messages off a full queue: read from the client again."""
 
 
 class WebSocketSession:
@@ -70,6 +81,8 @@ class WebSocketSession:
         self._fragments: list[str | bytes | bytearray] = []
         self._fragment_size = 0
         self._close_code = ABNORMAL_CLOSURE
+        self._queued_bytes = 0
+        self._backlogged = False
 
     @property
     def open(self) -> bool:
@@ -80,7 +93,12 @@ class WebSocketSession:
     async def receive(self) -> Message:
         if self.state == "closed" and self._incoming.empty():
             return {"type": "websocket.disconnect", "code": self._close_code}
-        return await self._incoming.get()
+        message = await self._incoming.get()
+        self._queued_bytes -= _size_of(message)
+        if self._backlogged and self._queued_bytes < INCOMING_HIGH_WATER:
+            self._backlogged = False
+            self._owner.websocket_caught_up(self)
+        return message
 
     async def send(self, message: Message) -> None:
         message_type = message.get("type")
@@ -178,6 +196,10 @@ class WebSocketSession:
         self._fragments.clear()
         self._fragment_size = 0
         self._incoming.put_nowait(message)
+        self._queued_bytes += _size_of(message)
+        if not self._backlogged and self._queued_bytes >= INCOMING_HIGH_WATER:
+            self._backlogged = True
+            self._owner.websocket_backlogged(self)
 
     def _close(self, code: int, reason: str) -> None:
         if self._ws is not None and self._ws.state is ConnectionState.OPEN:
@@ -200,6 +222,11 @@ def _outgoing_message(message: Message) -> ws_events.Event:
     if message.get("text") is not None:
         return ws_events.TextMessage(data=str(message["text"]))
     raise RuntimeError("'websocket.send' needs 'bytes' or 'text'")
+
+
+def _size_of(message: Message) -> int:
+    """The payload length of a queued message (characters for text): what it costs to hold."""
+    return len(message.get("text") or message.get("bytes") or "")
 
 
 def _as_bytes(part: str | bytes | bytearray) -> bytes:

@@ -12,6 +12,7 @@ from dev_server_harness import serving
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from covet.server.websocket import INCOMING_HIGH_WATER
 from covet.server.ws_protocol import build_websocket_scope, handshake_problem, is_websocket_upgrade
 
 
@@ -125,6 +126,33 @@ async def test_message_over_the_limit_closes_with_1009() -> None:
             with pytest.raises(ConnectionClosed) as closed:
                 await websocket.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_a_client_outpacing_the_app_is_held_back_and_loses_nothing() -> None:
+    count, size = 3000, 1024
+    release = asyncio.Event()
+    waiting: list[int] = []
+
+    async def slow_reader(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await release.wait()
+        waiting.append(receive.__self__._incoming.qsize())  # what piled up while the app was not reading
+        received = 0
+        while (await receive())["type"] == "websocket.receive":
+            received += 1
+            if received == count:
+                await send({"type": "websocket.send", "text": str(received)})
+
+    async with serving(slow_reader, lifespan="off") as address, connect(ws_url(address)) as websocket:
+        sending = asyncio.gather(*(websocket.send("m" * size) for _ in range(count)))
+        await asyncio.wait([sending], timeout=2)  # with backpressure, sending stalls once the socket buffers fill
+        await asyncio.sleep(0.2)
+        release.set()
+        await asyncio.wait_for(sending, 20)
+        assert await asyncio.wait_for(websocket.recv(), 20) == str(count)
+    # At most the high-water mark plus one socket read (asyncio reads up to 256 KiB at once): not all 3 MiB.
+    assert waiting[0] * size <= INCOMING_HIGH_WATER + 256 * 1024
 
 
 async def test_ping_is_answered() -> None:
