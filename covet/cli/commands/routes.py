@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -13,16 +13,22 @@ from covet.cli.console import stdout
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project
 
+if TYPE_CHECKING:
+    from covet.routing import Route, Router
+
 
 @dataclass(frozen=True)
 class RouteRow:
+    """One line of the table, as the command returns it to ``call_command()``."""
+
     methods: str
     path: str
     name: str
     endpoint: str
 
 
-def describe_endpoint(route: Any) -> str:
+def describe_endpoint(route: Route) -> str:
+    """``module.qualname`` of the view, or what a static route answers with."""
     if route.kind == "static":
         return f"static body ({len(route.body)} bytes, {route.content_type})"
     endpoint = route.endpoint
@@ -31,7 +37,7 @@ def describe_endpoint(route: Any) -> str:
     return f"{module}.{qualname}" if module else qualname
 
 
-def route_rows(router: Any) -> list[RouteRow]:
+def route_rows(router: Router) -> list[RouteRow]:
     rows = []
     for route in router.routes:
         methods = "WEBSOCKET" if route.kind == "websocket" else ", ".join(sorted(route.methods))
