@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from covet.admin.field_display import display_value, label_for_field, order_field_for, related_paths, value_for
+from covet.admin.field_display import Accessor, display_value, label_for_field, order_field_for, related_paths
 from covet.admin.filters import ListFilter, make_filter
 from covet.orm import FieldError
 
@@ -252,27 +252,41 @@ class ChangeList:
 
     # -- rows ---------------------------------------------------------------------------------------------------------
 
-    async def rows(self, forms: dict[Any, Any] | None = None) -> list[dict[str, Any]]:
-        """One entry per object: its key, and its cells (text, link or editable input)."""
+    async def rows(self, forms: dict[Any, Any] | None = None, *, checkboxes: bool = True) -> list[dict[str, Any]]:
+        """One entry per object: its key and its ``<tr>`` as one piece of HTML (few chunks: fast to render).
+
+        Built with ``escape()`` and string joins rather than ``Markup.format``, which costs several times more
+        over the hundreds of cells of a page.
+        """
         empty = self.model_admin.get_empty_value_display()
-        links = self.list_display_links
+        links = set(self.list_display_links)
         editable = set(self.model_admin.list_editable)
+        accessors = [Accessor(column.name, self.model, self.model_admin) for column in self.columns]
+        opening = [f'<td class="field-{escape(column.name)}">' if isinstance(column.name, str) else "<td>"
+                   for column in self.columns]
         rows: list[dict[str, Any]] = []
-        for obj in self.results:
-            cells: list[dict[str, Any]] = []
+        for index, obj in enumerate(self.results):
             form = (forms or {}).get(obj.pk)
-            for column in self.columns:
+            key = escape(obj.pk)
+            parts = ["<tr>"]
+            if checkboxes:
+                parts.append(f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{key}"'
+                             f' class="action-select" aria-label="Select this object for an action - {escape(obj)}">'
+                             "</td>")
+            for column, accessor, td in zip(self.columns, accessors, opening, strict=True):
                 name = column.name
                 if form is not None and isinstance(name, str) and name in editable and name in form.fields:
                     bound = form[name]
-                    cells.append({"html": Markup("{}{}").format(bound.as_widget(), bound.errors),
-                                  "link": None, "name": name})
+                    parts += [td, str(bound.errors), str(bound.as_widget()), "</td>"]
                     continue
-                source, value = await value_for(name, obj, self.model_admin)
-                shown = display_value(value, source, empty)
-                link = self.model_admin.url("change", obj.pk) if name in links or (not links and False) else None
-                cells.append({"html": shown, "link": link, "name": name if isinstance(name, str) else ""})
-            rows.append({"pk": obj.pk, "obj": obj, "cells": cells, "form": form})
+                shown = escape(display_value(await accessor(obj), accessor.source, empty))
+                if name in links:
+                    shown = Markup(f'<a href="{escape(self.model_admin.url("change", obj.pk))}">{shown}</a>')
+                parts += [td, shown, "</td>"]
+            if form is not None:
+                parts.append(f'<td hidden><input type="hidden" name="form-{index}-id" value="{key}"></td>')
+            parts.append("</tr>")
+            rows.append({"pk": obj.pk, "obj": obj, "html": Markup("".join(parts)), "form": form})
         return rows
 
 

@@ -107,42 +107,61 @@ def order_field_for(name: Any, model: Any, model_admin: Any = None) -> str | Non
     return str(order) if order else None
 
 
+class Accessor:
+    """Reads one entry's value from objects; what the entry is gets resolved once, not per row."""
+
+    def __init__(self, name: Any, model: Any, model_admin: Any = None) -> None:
+        self.name = name
+        self.fields = field_path(model, name) if isinstance(name, str) and name != "__str__" else None
+        self.target: Any = None
+        self.source: Any = self.fields[-1] if self.fields else None
+        if name != "__str__" and not self.fields:
+            target = _resolve_attribute(name, model, model_admin)
+            if target is None:
+                raise AttributeError(f"{model.__name__} has no field or attribute {name!r} (used in the admin).")
+            self.target = target
+            if isinstance(target, str):
+                attribute = getattr(model, target, None)
+                self.source = getattr(attribute, "fget", attribute)
+            else:
+                self.source = target
+
+    async def __call__(self, obj: Any) -> Any:
+        if self.name == "__str__":
+            return str(obj)
+        if self.fields:
+            return await self._follow(obj)
+        if isinstance(self.target, str):
+            value = getattr(obj, self.target)
+            if callable(value):
+                value = value()
+        else:
+            value = self.target(obj)
+        if inspect.isawaitable(value):
+            value = await value
+        return value
+
+    async def _follow(self, obj: Any) -> Any:
+        value: Any = obj
+        for field in self.fields or ():
+            if value is None:
+                break
+            if field.many_to_many:
+                return ", ".join(str(item) for item in await getattr(value, field.name).all())
+            if field.is_relation:
+                value = getattr(value, field.name, None)
+                if inspect.isawaitable(value):  # a ForeignKey that select_related() did not load
+                    value = await value
+            else:
+                value = value.__dict__.get(field.attname)
+        return value
+
+
 async def value_for(name: Any, obj: Any, model_admin: Any = None) -> tuple[Any, Any]:
-    """``(field_or_None, value)`` of an entry for ``obj``; callables and coroutine methods are called."""
-    if name == "__str__":
-        return None, str(obj)
-    model = type(obj)
-    if isinstance(name, str):
-        fields = field_path(model, name)
-        if fields:
-            value: Any = obj
-            for field in fields:
-                if value is None:
-                    break
-                if field.many_to_many:
-                    value = ", ".join(str(item) for item in await getattr(value, field.name).all())
-                    return None, value
-                if field.is_relation:
-                    value = getattr(value, field.name, None)
-                    if inspect.isawaitable(value):  # a ForeignKey that select_related() did not load
-                        value = await value
-                else:
-                    value = value.__dict__.get(field.attname)
-            return fields[-1], value
-    target = _resolve_attribute(name, model, model_admin)
-    if target is None:
-        raise AttributeError(f"{model.__name__} has no field or attribute {name!r} (used in the admin).")
-    if isinstance(target, str):
-        value = getattr(obj, target)
-        if callable(value):
-            value = value()
-        attribute = getattr(model, target, None)
-        target = getattr(attribute, "fget", attribute)
-    else:
-        value = target(obj)
-    if inspect.isawaitable(value):
-        value = await value
-    return target, value
+    """``(field_or_callable, value)`` of an entry for ``obj``; callables and coroutine methods are called."""
+    accessor = Accessor(name, type(obj), model_admin)
+    value = await accessor(obj)
+    return (None if accessor.fields and accessor.fields[-1].many_to_many else accessor.source), value
 
 
 BOOLEAN_ICONS = {

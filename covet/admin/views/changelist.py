@@ -50,13 +50,14 @@ async def render_changelist(
 ) -> Response:
     actions = await model_admin.get_actions(request)
     opts = model_admin.opts
+    rows = await changelist.rows(forms, checkboxes=bool(actions))
     context = {
         "title": f"Select {opts.verbose_name} to change"
         if await model_admin.has_change_permission(request) else f"Select {opts.verbose_name} to view",
         "model_admin": model_admin,
         "opts": opts,
         "cl": changelist,
-        "rows": await changelist.rows(forms),
+        "rows": rows,
         "filters": [(f, await f.choices(changelist.query_string)) for f in changelist.filters],
         "date_hierarchy": await changelist.date_hierarchy_choices(),
         "actions": list(actions.values()),
