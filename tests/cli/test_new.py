@@ -156,3 +156,11 @@ def test_python_dash_m_new_into_an_existing_empty_directory_of_the_cwd(isolated,
     again = covet_subprocess.run("new", "mysite", cwd=isolated)
     assert again.returncode == 1
     assert "already exists and is not empty" in again.stderr
+
+
+def test_a_directory_with_brackets_is_printed_verbatim(runner, isolated):
+    # The path goes into rich markup: "[/x]" in it once raised a MarkupError after the project was written.
+    result = runner.invoke(cli, ["new", "mysite", "--directory", "out[/x]/mysite"])
+    assert result.exit_code == 0, result.output
+    assert "out[/x]" in result.output.replace("\n", "")
+    assert (isolated / "out[/x]" / "mysite" / "mysite" / "settings.py").is_file()

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from covet import __version__
 from covet.cli.console import stdout
@@ -45,9 +46,9 @@ def _print_next_steps(name: str, target: Path) -> None:
         shown = target.relative_to(Path.cwd())
     except ValueError:
         shown = target
-    console.print(f"[bold green]Created the project [cyan]{name}[/cyan] in {target}[/]")
+    console.print(f"[bold green]Created the project [cyan]{name}[/cyan] in {escape(str(target))}[/]")
     console.print("\nNext steps:")
-    console.print(f"  [bold]cd {shown}[/]")
+    console.print(f"  [bold]cd {escape(str(shown))}[/]")
     console.print("  [bold]covet runserver[/]      then open http://127.0.0.1:8000/")
     console.print("  [bold]python -m pytest[/]     run the project's tests")
     console.print("  [bold]covet startapp NAME[/]  add an app, then list it in INSTALLED_APPS")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from covet.cli.console import stdout
 from covet.cli.project import project_root, require_project
@@ -30,7 +31,7 @@ def command(name: str) -> Path:
     }
     render_tree(app_template_dir(), target, context, {"app_name": name})
     console = stdout()
-    console.print(f"[bold green]Created the app [cyan]{name}[/cyan] in {target}[/]")
+    console.print(f"[bold green]Created the app [cyan]{name}[/cyan] in {escape(str(target))}[/]")
     console.print("\nNext steps:")
     console.print(f'  add [bold]"{name}"[/] to INSTALLED_APPS in {location.settings_module.replace(".", "/")}.py')
     console.print(f'  add [bold]include("{name}.views", prefix="/{name}")[/] to the urlpatterns of your root URL conf')
