@@ -148,8 +148,13 @@ def decode_token(token: str, expected_type: TokenType = "access") -> dict[str, A
     except pyjwt.InvalidTokenError as exc:
         raise InvalidToken("the token is malformed") from exc
     if claims.get("type") != expected_type:
-        raise InvalidToken(f"a {claims.get('type')} token was sent where an {expected_type} token is needed")
+        sent = _with_article(str(claims.get("type")))
+        raise InvalidToken(f"{sent} token was sent where {_with_article(expected_type)} token is needed")
     return claims
+
+
+def _with_article(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _revocation_cache() -> Any:

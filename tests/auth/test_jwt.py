@@ -88,7 +88,9 @@ def test_missing_claims_and_wrong_type_are_refused() -> None:
     del claims["exp"]
     assert_refused(forge(claims, settings.SECRET_KEY), "'exp'")
     refresh = jwt.issue_token(1, "refresh")
-    assert_refused(refresh, "refresh token was sent where an access token is needed")
+    assert_refused(refresh, "a refresh token was sent where an access token is needed")
+    with pytest.raises(jwt.InvalidToken, match="an access token was sent where a refresh token is needed"):
+        jwt.decode_token(jwt.issue_token(1), "refresh")
 
 
 def test_audience_and_issuer() -> None:
