@@ -28,5 +28,6 @@ fn covet_accel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<asgi::callbacks::Receive>()?;
     m.add_class::<asgi::callbacks::Send>()?;
     m.add_class::<asgi::callbacks::Ready>()?;
+    m.add_class::<asgi::callbacks::Flusher>()?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::runtime::Runtime;
 use tokio::sync::watch;
 
-use crate::asgi::callbacks::{complete_receive, Ready, Receive, Send, Shared};
+use crate::asgi::callbacks::{complete_receive, Flusher, Outbox, Ready, Receive, Send, Shared};
 use crate::asgi::io::{LoopEvent, LoopQueue};
 use crate::asgi::serve::{self, ServeContext};
 use crate::asgi::types::ScopeConstants;
@@ -244,7 +244,18 @@ impl Worker {
             runtime: runtime.handle().clone(),
             create_future: event_loop.getattr(intern!(py, "create_future"))?.unbind(),
             ready_none: Py::new(py, Ready::new(py.None()))?,
+            outbox: Outbox::default(),
+            call_soon: event_loop.getattr(intern!(py, "call_soon"))?.unbind(),
+            flusher: std::sync::OnceLock::new(),
         });
+        let flusher = Py::new(
+            py,
+            Flusher {
+                shared: Arc::downgrade(&shared),
+            },
+        )?
+        .into_any();
+        let _ = shared.flusher.set(flusher);
         runtime.spawn(serve::run(listeners, ctx.clone(), self.drain_timeout.clone()));
         self.running = Some(Running {
             runtime,

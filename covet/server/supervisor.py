@@ -212,7 +212,7 @@ class Supervisor:
                     self._wait_ready([replacement])
                 except SupervisorError as exc:
                     print(f"Replacement worker failed: {exc}", file=sys.stderr)
-            time.sleep(0.05)
+            time.sleep(0.2)
 
     def _reload(self, config: WorkerConfig) -> None:
         """Start a new generation, then stop the old one: the port never goes unanswered."""

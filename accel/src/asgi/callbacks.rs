@@ -218,12 +218,83 @@ impl Ready {
     }
 }
 
+/// A complete response waiting for the end of the current loop iteration.
+type Deferred = (
+    oneshot::Sender<Response<ResponseBody>>,
+    Response<ResponseBody>,
+    Arc<RequestState>,
+);
+
+/// Complete responses are not handed to Tokio one by one: each hand-off may
+/// wake the parked Tokio thread (a syscall and, on a shared core, a context
+/// switch). They wait here until the loop runs the flush it scheduled with
+/// `call_soon`, after every task that was ready in this iteration had its turn.
+#[derive(Default)]
+pub(crate) struct Outbox {
+    items: Mutex<Vec<Deferred>>,
+    scheduled: std::sync::atomic::AtomicBool,
+}
+
+impl Outbox {
+    fn lock(&self) -> MutexGuard<'_, Vec<Deferred>> {
+        match self.items.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
 /// Objects created once per worker and reused by every request.
 pub(crate) struct Shared {
     pub queue: Arc<LoopQueue>,
+    pub outbox: Outbox,
+    /// `loop.call_soon`, and the callable it is given to flush the outbox.
+    pub call_soon: Py<PyAny>,
+    pub flusher: std::sync::OnceLock<Py<PyAny>>,
     pub runtime: tokio::runtime::Handle,
     pub create_future: Py<PyAny>,
     pub ready_none: Py<Ready>,
+}
+
+impl Shared {
+    /// Queue a complete response; schedule one flush per loop iteration.
+    fn defer(&self, py: Python<'_>, item: Deferred) -> PyResult<()> {
+        self.outbox.lock().push(item);
+        if !self.outbox.scheduled.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            if let Some(flusher) = self.flusher.get() {
+                self.call_soon.call1(py, (flusher.clone_ref(py),))?;
+            } else {
+                self.flush();
+            }
+        }
+        Ok(())
+    }
+
+    /// Hand every queued response to its connection.
+    pub(crate) fn flush(&self) {
+        self.outbox.scheduled.store(false, std::sync::atomic::Ordering::Release);
+        let items = std::mem::take(&mut *self.outbox.lock());
+        for (responder, response, state) in items {
+            if responder.send(response).is_err() {
+                state.mark_disconnected();
+            }
+        }
+    }
+}
+
+/// Flushes the outbox of a worker; `loop.call_soon` runs it.
+#[pyclass(frozen, module = "covet_accel")]
+pub struct Flusher {
+    pub(crate) shared: std::sync::Weak<Shared>,
+}
+
+#[pymethods]
+impl Flusher {
+    fn __call__(&self) {
+        if let Some(shared) = self.shared.upgrade() {
+            shared.flush();
+        }
+    }
 }
 
 /// The ASGI `receive` callable of one request.
@@ -426,13 +497,15 @@ impl Send {
             let mut response = Response::new(body);
             *response.status_mut() = status;
             *response.headers_mut() = headers;
+            if !more {
+                inner.finished = true;
+                drop(inner);
+                self.shared.defer(py, (responder, response, self.state.clone()))?;
+                return ready();
+            }
             if responder.send(response).is_err() {
                 inner.finished = true;
                 inner.disconnected = true;
-                return ready();
-            }
-            if !more {
-                inner.finished = true;
                 return ready();
             }
         }
