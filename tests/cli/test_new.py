@@ -55,6 +55,7 @@ def test_new_renders_the_project(runner, isolated):
     assert "{% for post in posts %}" in (root / "blog/templates/blog/index.html").read_text()
     assert "{{ project_name }}" in (root / "templates/welcome.html").read_text()
     assert "Next steps" in result.output and "cd mysite" in result.output and "covet runserver" in result.output
+    assert "covet migrate" in result.output
 
 
 def test_generated_python_files_compile(runner, isolated):

@@ -49,6 +49,7 @@ def _print_next_steps(name: str, target: Path) -> None:
     console.print(f"[bold green]Created the project [cyan]{name}[/cyan] in {escape(str(target))}[/]")
     console.print("\nNext steps:")
     console.print(f"  [bold]cd {escape(str(shown))}[/]")
+    console.print("  [bold]covet migrate[/]        create the database tables (users, sessions, ...)")
     console.print("  [bold]covet runserver[/]      then open http://127.0.0.1:8000/")
     console.print("  [bold]python -m pytest[/]     run the project's tests")
     console.print("  [bold]covet startapp NAME[/]  add an app, then list it in INSTALLED_APPS")
