@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from covet.migrations import MigrationApp, MigrationProject
+from covet.migrations import MigrationApp, MigrationProject, make_migrations
+from covet.migrations.autogenerate import PlannedRevision
 
 POSTGRES_ADMIN_URL = os.environ.get("COVET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -134,3 +135,26 @@ class Schema:
 @pytest.fixture
 def schema(engine: AsyncEngine) -> Schema:
     return Schema(engine)
+
+
+HandWritten = Callable[..., Awaitable[PlannedRevision]]
+
+
+@pytest.fixture
+def hand_written() -> HandWritten:
+    """Make an empty revision for an app and fill in its bodies, as a developer writing a data migration would."""
+
+    async def write(
+        project: MigrationProject, app: str, message: str, upgrade: Sequence[str], downgrade: Sequence[str] = ()
+    ) -> PlannedRevision:
+        [revision] = await make_migrations(project, app, message=message, empty=True)
+        assert revision.path is not None
+        source = revision.path.read_text()
+        for name, lines in (("upgrade", upgrade), ("downgrade", downgrade)):
+            if lines:
+                body = "".join(f"    {line}\n" for line in lines)
+                source = source.replace(f"def {name}() -> None:\n    pass\n", f"def {name}() -> None:\n{body}")
+        revision.path.write_text(source)
+        return revision
+
+    return write

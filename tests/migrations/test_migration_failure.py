@@ -18,22 +18,19 @@ from covet.migrations import (
     show_migrations,
 )
 
-FAILING_UPGRADE = (
-    "def upgrade() -> None:\n"
-    "    op.create_table('books_scratch', sa.Column('id', sa.Integer, primary_key=True))\n"
-    "    op.add_column('books_book', sa.Column('pages', sa.Integer))\n"
-    "    op.execute('SELECT * FROM no_such_table')\n"
-)
+FAILING_UPGRADE = [
+    "op.create_table('books_scratch', sa.Column('id', sa.Integer, primary_key=True))",
+    "op.add_column('books_book', sa.Column('pages', sa.Integer))",
+    "op.execute('SELECT * FROM no_such_table')",
+]
 
 
 async def test_failing_revision_leaves_the_database_at_the_previous_revision(
-    project_at: Callable[[int], MigrationProject], schema: Any, database_url: str
+    project_at: Callable[[int], MigrationProject], schema: Any, database_url: str, hand_written: Any
 ) -> None:
     project = project_at(1)
     initial = {revision.app.label: revision.revision for revision in await make_migrations(project)}
-    [broken] = await make_migrations(project, "books", message="broken", empty=True)
-    assert broken.path is not None
-    broken.path.write_text(broken.path.read_text().replace("def upgrade() -> None:\n    pass\n", FAILING_UPGRADE))
+    broken = await hand_written(project, "books", "broken", upgrade=FAILING_UPGRADE)
 
     applied: list[str] = []
     with pytest.raises(MigrationFailed) as caught:
@@ -60,19 +57,12 @@ async def test_failing_revision_leaves_the_database_at_the_previous_revision(
 
 
 async def test_dangling_foreign_key_from_a_data_migration_is_reported(
-    project_at: Callable[[int], MigrationProject], database_url: str
+    project_at: Callable[[int], MigrationProject], database_url: str, hand_written: Any
 ) -> None:
     project = project_at(1)
     await make_migrations(project)
-    [data] = await make_migrations(project, "books", message="orphan", empty=True)
-    assert data.path is not None
-    data.path.write_text(
-        data.path.read_text().replace(
-            "def upgrade() -> None:\n    pass\n",
-            "def upgrade() -> None:\n"
-            "    op.execute(\"INSERT INTO books_book (id, title, author_id) VALUES (1, 'Orphan', 999)\")\n",
-        )
-    )
+    upgrade = ["op.execute(\"INSERT INTO books_book (id, title, author_id) VALUES (1, 'Orphan', 999)\")"]
+    data = await hand_written(project, "books", "orphan", upgrade=upgrade)
     if database_url.startswith("postgresql"):
         # PostgreSQL enforces the foreign key inside the migration: it fails and is rolled back.
         with pytest.raises(

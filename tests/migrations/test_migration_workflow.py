@@ -135,24 +135,23 @@ async def test_makemigrations_for_one_app_leaves_the_others_alone(project_at: Pr
     assert revision.path is not None and revision.path.name.endswith("_author_bio.py")
 
 
-async def test_empty_revision_carries_a_data_migration(project_at: ProjectAt, engine: AsyncEngine) -> None:
+async def test_empty_revision_carries_a_data_migration(
+    project_at: ProjectAt, engine: AsyncEngine, hand_written: Any
+) -> None:
     project = project_at(1)
     await make_migrations(project)
-    [revision] = await make_migrations(project, "authors", message="seed authors", empty=True)
+    revision = await hand_written(
+        project,
+        "authors",
+        "seed authors",
+        upgrade=[
+            "authors = sa.table('authors_author', sa.column('id', sa.Integer), sa.column('name', sa.String))",
+            "op.bulk_insert(authors, [{'id': 1, 'name': 'Ada'}, {'id': 2, 'name': 'Grace'}])",
+            "op.execute(authors.update().where(authors.c.id == 2).values(name='Grace Hopper'))",
+        ],
+        downgrade=["op.execute('DELETE FROM authors_author')"],
+    )
     assert revision.changes == [] and revision.revision.startswith("0002_")
-    assert revision.path is not None
-    source = revision.path.read_text()
-    source = source.replace(
-        "def upgrade() -> None:\n    pass",
-        "def upgrade() -> None:\n"
-        "    authors = sa.table('authors_author', sa.column('id', sa.Integer), sa.column('name', sa.String))\n"
-        "    op.bulk_insert(authors, [{'id': 1, 'name': 'Ada'}, {'id': 2, 'name': 'Grace'}])\n"
-        "    op.execute(authors.update().where(authors.c.id == 2).values(name='Grace Hopper'))",
-    )
-    source = source.replace(
-        "def downgrade() -> None:\n    pass", "def downgrade() -> None:\n    op.execute('DELETE FROM authors_author')"
-    )
-    revision.path.write_text(source)
 
     await migrate(project)
     async with engine.connect() as connection:
@@ -178,15 +177,11 @@ async def test_makemigrations_compares_with_a_scratch_database_when_the_database
     assert len(await migrate(project_at(2))) == 3
 
 
-async def test_a_scratch_database_that_cannot_be_built_is_explained(project_at: ProjectAt) -> None:
+async def test_a_scratch_database_that_cannot_be_built_is_explained(project_at: ProjectAt, hand_written: Any) -> None:
     project = project_at(1)
     await make_migrations(project)
-    [broken] = await make_migrations(project, "authors", message="needs a server function", empty=True)
-    assert broken.path is not None
-    broken.path.write_text(
-        broken.path.read_text().replace(
-            "def upgrade() -> None:\n    pass", "def upgrade() -> None:\n    op.execute('SELECT no_such_function()')"
-        )
+    await hand_written(
+        project, "authors", "needs a server function", upgrade=["op.execute('SELECT no_such_function()')"]
     )
     with pytest.raises(MigrationError) as caught:
         await make_migrations(project_at(2))
