@@ -32,11 +32,16 @@ async def delete_selected(model_admin: ModelAdmin, request: Request, queryset: A
         return None
     summary = await summarize_deletion(objects)
     title = "Cannot delete" if summary.protected else "Are you sure?"
-    return admin_render(request, model_admin.admin_site, "admin/delete_selected_confirmation.html", {
-        "title": title,
-        "model_admin": model_admin,
-        "opts": opts,
-        "objects": objects,
-        "summary": summary,
-        "action_name": "delete_selected",
-    })
+    return admin_render(
+        request,
+        model_admin.admin_site,
+        "admin/delete_selected_confirmation.html",
+        {
+            "title": title,
+            "model_admin": model_admin,
+            "opts": opts,
+            "objects": objects,
+            "summary": summary,
+            "action_name": "delete_selected",
+        },
+    )

@@ -154,15 +154,18 @@ class ChangeList:
         back: dict[str, Any] | None = None
         if levels:
             parent = {f"{name}__{p}": self.date_levels[p] for p in levels[:-1]}
-            back = {"label": "‹ " + (str(self.date_levels["year"]) if len(levels) > 1 else "All dates"),
-                    "url": self.query_string(parent, remove)}
+            back = {
+                "label": "\u2039 " + (str(self.date_levels["year"]) if len(levels) > 1 else "All dates"),
+                "url": self.query_string(parent, remove),
+            }
         choices: list[dict[str, Any]] = []
         if next_part is not None:
             seen = sorted({getattr(value, next_part) for value in dates if isinstance(value, dt.date)})
             for item in seen:
                 chosen = {**{f"{name}__{p}": v for p, v in self.date_levels.items()}, f"{name}__{next_part}": item}
-                choices.append({"label": _date_label(next_part, item, self.date_levels), "url": self.query_string(
-                    chosen, remove)})
+                choices.append(
+                    {"label": _date_label(next_part, item, self.date_levels), "url": self.query_string(chosen, remove)}
+                )
         return {"back": back, "choices": choices}
 
     # -- sorting ------------------------------------------------------------------------------------------------------
@@ -196,8 +199,12 @@ class ChangeList:
         priorities = {index: (position, descending) for position, (index, descending) in enumerate(requested)}
         columns: list[Column] = []
         for index, name in enumerate(self.list_display):
-            column = Column(name, label_for_field(name, self.model, self.model_admin),
-                            order_field_for(name, self.model, self.model_admin), index)
+            column = Column(
+                name,
+                label_for_field(name, self.model, self.model_admin),
+                order_field_for(name, self.model, self.model_admin),
+                index,
+            )
             if column.order_field:
                 others = [f"{'-' if d else ''}{i}" for i, d in requested if i != index]
                 if index in priorities:
@@ -237,7 +244,7 @@ class ChangeList:
         wanted = {1, 2, self.page_count - 1, self.page_count, *range(self.page_number - 2, self.page_number + 3)}
         pages: list[int | None] = []
         for number in sorted(n for n in wanted if 1 <= n <= self.page_count):
-            if pages and pages[-1] is not None and number - pages[-1] > 1:  # type: ignore[operator]
+            if pages and pages[-1] is not None and number - pages[-1] > 1:
                 pages.append(None)
             pages.append(number)
         return pages
@@ -247,7 +254,7 @@ class ChangeList:
         if chosen is True:
             return [f.name for f in self.model._meta.fields if f.is_relation and not f.many_to_many]
         if chosen:
-            return list(chosen)  # type: ignore[arg-type]
+            return list(chosen)
         return related_paths(self.model, list(self.list_display))
 
     # -- rows ---------------------------------------------------------------------------------------------------------
@@ -262,17 +269,21 @@ class ChangeList:
         links = set(self.list_display_links)
         editable = set(self.model_admin.list_editable)
         accessors = [Accessor(column.name, self.model, self.model_admin) for column in self.columns]
-        opening = [f'<td class="field-{escape(column.name)}">' if isinstance(column.name, str) else "<td>"
-                   for column in self.columns]
+        opening = [
+            f'<td class="field-{escape(column.name)}">' if isinstance(column.name, str) else "<td>"
+            for column in self.columns
+        ]
         rows: list[dict[str, Any]] = []
         for index, obj in enumerate(self.results):
             form = (forms or {}).get(obj.pk)
             key = escape(obj.pk)
             parts = ["<tr>"]
             if checkboxes:
-                parts.append(f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{key}"'
-                             f' class="action-select" aria-label="Select this object for an action - {escape(obj)}">'
-                             "</td>")
+                parts.append(
+                    f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{key}"'
+                    f' class="action-select" aria-label="Select this object for an action - {escape(obj)}">'
+                    "</td>"
+                )
             for column, accessor, td in zip(self.columns, accessors, opening, strict=True):
                 name = column.name
                 if form is not None and isinstance(name, str) and name in editable and name in form.fields:

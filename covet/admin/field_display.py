@@ -60,7 +60,7 @@ def _resolve_attribute(name: Any, model: Any, model_admin: Any) -> Callable[...,
     if callable(name):
         return name
     if hasattr(model_admin, name) and name != "__str__":
-        return getattr(model_admin, name)  # type: ignore[no-any-return]
+        return getattr(model_admin, name)
     return name if hasattr(model, name) else None
 
 

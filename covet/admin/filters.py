@@ -13,7 +13,7 @@ from typing import Any
 from covet.admin.field_display import field_path
 from covet.exceptions import ImproperlyConfigured
 
-QueryString = Callable[[Mapping[str, Any], list[str]], str]
+QueryString = Callable[..., str]
 
 
 class ListFilter:
@@ -64,17 +64,21 @@ class BooleanFilter(ListFilter):
         exact = self.params.get(f"{self.field_name}__exact")
         options = [self._all_choice(query_string)]
         for value, label in (("1", "Yes"), ("0", "No")):
-            options.append({
-                "label": label,
-                "selected": exact == value,
-                "url": query_string({f"{self.field_name}__exact": value}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": label,
+                    "selected": exact == value,
+                    "url": query_string({f"{self.field_name}__exact": value}, self.parameters()),
+                }
+            )
         if getattr(self.field, "null", False):
-            options.append({
-                "label": "Unknown",
-                "selected": self.params.get(f"{self.field_name}__isnull") == "1",
-                "url": query_string({f"{self.field_name}__isnull": "1"}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": "Unknown",
+                    "selected": self.params.get(f"{self.field_name}__isnull") == "1",
+                    "url": query_string({f"{self.field_name}__isnull": "1"}, self.parameters()),
+                }
+            )
         return options
 
 
@@ -94,11 +98,13 @@ class ChoicesFilter(ListFilter):
         name = f"{self.field_name}__exact"
         options = [self._all_choice(query_string)]
         for key, label in self.field.choices:
-            options.append({
-                "label": label,
-                "selected": self.params.get(name) == str(key),
-                "url": query_string({name: str(key)}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": label,
+                    "selected": self.params.get(name) == str(key),
+                    "url": query_string({name: str(key)}, self.parameters()),
+                }
+            )
         return options
 
 
@@ -125,17 +131,21 @@ class RelatedFilter(ListFilter):
         related = await self.field.remote_model._meta.default_manager.all()[: self.LIMIT]
         options = [self._all_choice(query_string)]
         for obj in related:
-            options.append({
-                "label": str(obj),
-                "selected": self.params.get(name) == str(obj.pk),
-                "url": query_string({name: str(obj.pk)}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": str(obj),
+                    "selected": self.params.get(name) == str(obj.pk),
+                    "url": query_string({name: str(obj.pk)}, self.parameters()),
+                }
+            )
         if getattr(self.field, "null", False):
-            options.append({
-                "label": "None",
-                "selected": self.params.get(f"{self.field_name}__isnull") == "1",
-                "url": query_string({f"{self.field_name}__isnull": "1"}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": "None",
+                    "selected": self.params.get(f"{self.field_name}__isnull") == "1",
+                    "url": query_string({f"{self.field_name}__isnull": "1"}, self.parameters()),
+                }
+            )
         return options
 
 
@@ -174,18 +184,22 @@ class DateFilter(ListFilter):
         options = [{"label": "Any date", "selected": not self.params, "url": query_string({}, self.parameters())}]
         for label, start, end in self._ranges():
             wanted = {gte: start.isoformat(), lt: end.isoformat()}
-            options.append({
-                "label": label,
-                "selected": self.params == wanted,
-                "url": query_string(wanted, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": label,
+                    "selected": self.params == wanted,
+                    "url": query_string(wanted, self.parameters()),
+                }
+            )
         if getattr(self.field, "null", False):
             isnull = f"{self.field_name}__isnull"
-            options.append({
-                "label": "No date",
-                "selected": self.params.get(isnull) == "1",
-                "url": query_string({isnull: "1"}, self.parameters()),
-            })
+            options.append(
+                {
+                    "label": "No date",
+                    "selected": self.params.get(isnull) == "1",
+                    "url": query_string({isnull: "1"}, self.parameters()),
+                }
+            )
         return options
 
 

@@ -71,8 +71,11 @@ def _selected_only_loader(form: ModelForm, name: str, form_field: ModelChoiceFie
         bound = form[name]
         raw = bound.value()
         keys = [key for key in (raw if isinstance(raw, list | tuple) else [raw]) if key not in (None, "")]
-        options: list[tuple[Any, str]] = [("", form_field.empty_label or "")] if not form_field.widget.attrs.get(
-            "multiple") and not isinstance(raw, list) else []
+        options: list[tuple[Any, str]] = (
+            [("", form_field.empty_label or "")]
+            if not form_field.widget.attrs.get("multiple") and not isinstance(raw, list)
+            else []
+        )
         if keys:
             try:
                 keys = [form_field.convert_key(key) for key in keys]
@@ -120,7 +123,7 @@ def widget_html(bound: Any, prepopulated: dict[str, Sequence[str]]) -> Markup:
         prefix = bound.html_name[: -len(bound.name)]
         ids = " ".join(f"id_{prefix}{source}" for source in sources)
         return bound.as_widget(attrs={"data-prepopulated-from": ids})
-    return bound.as_widget()  # type: ignore[no-any-return]
+    return bound.as_widget()
 
 
 async def layout(

@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from covet.conf import settings
-from covet.orm import CASCADE, CharField, DateTimeField, ForeignKey, Index, Model, SmallIntegerField, TextField
+from covet.orm import (
+    CASCADE,
+    CharField,
+    DateTimeField,
+    ForeignKey,
+    Index,
+    Manager,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
 
 ADDITION = 1
 CHANGE = 2
@@ -35,8 +45,10 @@ class LogEntry(Model):
     model_name = CharField(max_length=100)
     object_id = CharField(max_length=255)
     object_repr = CharField(max_length=200)
-    action_flag = SmallIntegerField(choices=ACTION_FLAGS)
+    action_flag: Any = SmallIntegerField(choices=ACTION_FLAGS)
     change_message = TextField(blank=True, default="")
+
+    objects: Manager[Any] = Manager()
 
     class Meta:
         app_label = "admin"

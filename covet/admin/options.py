@@ -233,7 +233,8 @@ class ModelAdmin(BaseModelAdmin):
         for word in split_search_terms(search_term):
             condition = Q()
             for lookup in lookups:
-                condition |= Q(**{lookup: word})
+                term: dict[str, Any] = {lookup: word}
+                condition |= Q(**term)
             queryset = queryset.filter(condition)
         return queryset, may_repeat
 

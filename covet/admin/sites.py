@@ -45,12 +45,14 @@ class AdminSite:
 
         self.name = name
         self.prefix = prefix.rstrip("/")
-        self._registry: dict[type, ModelAdmin] = {}
+        self._registry: dict[Any, ModelAdmin] = {}
         self._actions: dict[str, Any] = {"delete_selected": delete_selected}
 
     # -- registry -----------------------------------------------------------------------------------------------
 
-    def register(self, model_or_iterable: type | Iterable[type], admin_class: type | None = None, **options: Any) -> None:
+    def register(
+        self, model_or_iterable: type | Iterable[type], admin_class: type | None = None, **options: Any
+    ) -> None:
         """Manage ``model`` (or several) with ``admin_class`` (default ``ModelAdmin``); ``options`` make a subclass."""
         from covet.admin.options import ModelAdmin
 
@@ -95,7 +97,7 @@ class AdminSite:
         raise Http404(f"The admin manages no model {app_label}.{model_name}.")
 
     @property
-    def registry(self) -> dict[type, ModelAdmin]:
+    def registry(self) -> dict[Any, ModelAdmin]:
         return dict(self._registry)
 
     # -- site-wide actions ----------------------------------------------------------------------------------------
@@ -156,15 +158,17 @@ class AdminSite:
                     "app_url": self.url(f"{meta.app_label}/"),
                     "models": [],
                 }
-            app["models"].append({
-                "name": str(meta.verbose_name_plural).capitalize(),
-                "object_name": meta.object_name,
-                "model_name": meta.model_name,
-                "perms": perms,
-                "admin_url": model_admin.url("changelist") if perms["view"] or perms["change"] else None,
-                "add_url": model_admin.url("add") if perms["add"] else None,
-                "view_only": not perms["change"] and not perms["add"] and not perms["delete"],
-            })
+            app["models"].append(
+                {
+                    "name": str(meta.verbose_name_plural).capitalize(),
+                    "object_name": meta.object_name,
+                    "model_name": meta.model_name,
+                    "perms": perms,
+                    "admin_url": model_admin.url("changelist") if perms["view"] or perms["change"] else None,
+                    "add_url": model_admin.url("add") if perms["add"] else None,
+                    "view_only": not perms["change"] and not perms["add"] and not perms["delete"],
+                }
+            )
         for app in grouped.values():
             app["models"].sort(key=lambda entry: entry["name"])
         return sorted(grouped.values(), key=lambda app: app["name"].lower())

@@ -107,8 +107,9 @@ class AdminProject:
             assert response.status_code == 303, response.text[:500]
         return client
 
-    async def post_form(self, client: AsyncTestClient, url: str, data: dict[str, Any], page_url: str | None = None
-                        ) -> Any:
+    async def post_form(
+        self, client: AsyncTestClient, url: str, data: dict[str, Any], page_url: str | None = None
+    ) -> Any:
         """Load the page (for its CSRF token), then post ``data`` to ``url``."""
         page = await client.get(page_url or url)
         return await client.post(url, data={**data, "csrf_token": csrf_of(page.text)})

@@ -23,13 +23,22 @@ async def test_anonymous_visitor_is_sent_to_the_login_page(project: AdminProject
 async def test_login_takes_staff_to_next_and_refuses_an_open_redirect(project: AdminProject) -> None:
     client = await project.client()
     page = await client.get("/admin/login/")
-    response = await client.post("/admin/login/", data={
-        "username": "root", "password": PASSWORD, "next": POSTS, "csrf_token": csrf_of(page.text)})
+    response = await client.post(
+        "/admin/login/",
+        data={"username": "root", "password": PASSWORD, "next": POSTS, "csrf_token": csrf_of(page.text)},
+    )
     assert response.status_code == 303 and response.headers["location"] == POSTS
     other = await project.client()
     page = await other.get("/admin/login/")
-    response = await other.post("/admin/login/", data={
-        "username": "root", "password": PASSWORD, "next": "https://evil.example/", "csrf_token": csrf_of(page.text)})
+    response = await other.post(
+        "/admin/login/",
+        data={
+            "username": "root",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+            "csrf_token": csrf_of(page.text),
+        },
+    )
     assert response.headers["location"] == "/admin/"
 
 
@@ -37,8 +46,9 @@ async def test_non_staff_and_wrong_password_get_the_form_back_with_an_error(proj
     client = await project.client()
     for username, password in (("visitor", PASSWORD), ("root", "wrong"), ("nobody", PASSWORD), ("", "")):
         page = await client.get("/admin/login/")
-        response = await client.post("/admin/login/", data={
-            "username": username, "password": password, "csrf_token": csrf_of(page.text)})
+        response = await client.post(
+            "/admin/login/", data={"username": username, "password": password, "csrf_token": csrf_of(page.text)}
+        )
         assert response.status_code == 400
         assert "correct username and password for a staff account" in response.text
         assert f'value="{username}"' in response.text  # what was typed is kept
@@ -58,11 +68,13 @@ async def test_staff_without_permission_gets_403_everywhere(project: AdminProjec
     assert "delete_selected" not in page.text and "make_published" not in page.text
     refused = await client.post(f"{POSTS}{post.pk}/change/", data={"title": "Changed", "csrf_token": token})
     assert refused.status_code == 403
-    action = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": str(post.pk),
-                                            "post": "yes", "csrf_token": token})
+    action = await client.post(
+        POSTS, data={"action": "delete_selected", "_selected_action": str(post.pk), "post": "yes", "csrf_token": token}
+    )
     assert action.status_code == 403
-    editable = await client.post(POSTS, data={"_save": "1", "form-0-id": str(post.pk), "form-0-rating": "5",
-                                              "csrf_token": token})
+    editable = await client.post(
+        POSTS, data={"_save": "1", "form-0-id": str(post.pk), "form-0-rating": "5", "csrf_token": token}
+    )
     assert editable.status_code == 403
     again = await project.models.Post.objects.get(pk=post.pk)
     assert again.title == "Kept" and again.rating == 0
@@ -92,8 +104,9 @@ async def test_login_is_rate_limited(project: AdminProject) -> None:
         statuses = []
         for _ in range(4):
             page = await client.get("/admin/login/")
-            response = await client.post("/admin/login/", data={
-                "username": "root", "password": "wrong", "csrf_token": csrf_of(page.text)})
+            response = await client.post(
+                "/admin/login/", data={"username": "root", "password": "wrong", "csrf_token": csrf_of(page.text)}
+            )
             statuses.append(response.status_code)
     assert statuses == [400, 400, 400, 429]
 
@@ -111,13 +124,13 @@ async def test_password_change_validates_then_keeps_the_user_signed_in(project: 
     url = "/admin/password_change/"
     wrong = await project.post_form(client, url, {"old_password": "nope", "new_password1": "a", "new_password2": "b"})
     assert wrong.status_code == 400
-    assert "old password was entered incorrectly" in wrong.text and "didn’t match" in wrong.text
-    weak = await project.post_form(client, url, {"old_password": PASSWORD, "new_password1": "password",
-                                                 "new_password2": "password"})
+    assert "old password was entered incorrectly" in wrong.text and "didn\u2019t match" in wrong.text
+    weak = await project.post_form(
+        client, url, {"old_password": PASSWORD, "new_password1": "password", "new_password2": "password"}
+    )
     assert weak.status_code == 400 and "errorlist" in weak.text
     new = "Vivid-harbor-58-tulip"
-    done = await project.post_form(client, url, {"old_password": PASSWORD, "new_password1": new,
-                                                 "new_password2": new})
+    done = await project.post_form(client, url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
     assert done.status_code == 303
     assert (await client.get("/admin/")).status_code == 200
     user = await project.models.Post._meta.get_field("author").remote_model.objects.get(username="root")

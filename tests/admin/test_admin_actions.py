@@ -23,14 +23,22 @@ async def test_delete_selected_asks_then_deletes_and_logs(project: AdminProject)
     page = await client.get(POSTS)
     token = csrf_of(page.text)
     chosen = [str(posts[0].pk), str(posts[1].pk)]
-    confirm = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": chosen, "index": "0",
-                                             "csrf_token": token})
+    confirm = await client.post(
+        POSTS, data={"action": "delete_selected", "_selected_action": chosen, "index": "0", "csrf_token": token}
+    )
     assert confirm.status_code == 200
     assert "Are you sure you want to delete the selected posts?" in confirm.text
     assert "Posts: 2" in confirm.text and "Comments: 1" in confirm.text and "Goes with post 0" in confirm.text
     assert await project.models.Post.objects.count() == 3  # nothing deleted yet
-    done = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": chosen, "post": "yes",
-                                          "csrf_token": csrf_of(confirm.text)})
+    done = await client.post(
+        POSTS,
+        data={
+            "action": "delete_selected",
+            "_selected_action": chosen,
+            "post": "yes",
+            "csrf_token": csrf_of(confirm.text),
+        },
+    )
     assert done.status_code == 303 and done.headers["location"] == POSTS
     remaining = [post.title for post in await project.models.Post.objects.all()]
     assert remaining == ["Post 2"] and await project.models.Comment.objects.count() == 0
@@ -44,12 +52,20 @@ async def test_custom_action_with_confirmation(project: AdminProject) -> None:
     posts = await make_posts(project, 2)
     client = await project.client("root")
     token = csrf_of((await client.get(POSTS)).text)
-    ask = await client.post(POSTS, data={"action": "make_published", "_selected_action": [str(posts[1].pk)],
-                                         "csrf_token": token})
+    ask = await client.post(
+        POSTS, data={"action": "make_published", "_selected_action": [str(posts[1].pk)], "csrf_token": token}
+    )
     assert ask.status_code == 200 and "Mark selected posts as published" in ask.text and "Post 1" in ask.text
     assert not (await project.models.Post.objects.get(pk=posts[1].pk)).published
-    run = await client.post(POSTS, data={"action": "make_published", "_selected_action": [str(posts[1].pk)],
-                                         "post": "yes", "csrf_token": csrf_of(ask.text)})
+    run = await client.post(
+        POSTS,
+        data={
+            "action": "make_published",
+            "_selected_action": [str(posts[1].pk)],
+            "post": "yes",
+            "csrf_token": csrf_of(ask.text),
+        },
+    )
     assert run.status_code == 303
     assert (await project.models.Post.objects.get(pk=posts[1].pk)).published
     assert not (await project.models.Post.objects.get(pk=posts[0].pk)).published
@@ -60,8 +76,9 @@ async def test_select_across_runs_on_every_matching_row(project: AdminProject) -
     await make_posts(project, 4)
     client = await project.client("root")
     token = csrf_of((await client.get(POSTS)).text)
-    response = await client.post(POSTS, data={"action": "make_published", "select_across": "1", "post": "yes",
-                                              "csrf_token": token})
+    response = await client.post(
+        POSTS, data={"action": "make_published", "select_across": "1", "post": "yes", "csrf_token": token}
+    )
     assert response.status_code == 303
     assert await project.models.Post.objects.filter(published=True).count() == 4
 
@@ -74,13 +91,16 @@ async def test_bad_action_posts_change_nothing(project: AdminProject) -> None:
     assert nothing.status_code == 303
     assert "Items must be selected" in (await client.get(POSTS)).text
     token = csrf_of((await client.get(POSTS)).text)
-    unknown = await client.post(POSTS, data={"action": "drop_everything", "_selected_action": [str(posts[0].pk)],
-                                             "csrf_token": token})
+    unknown = await client.post(
+        POSTS, data={"action": "drop_everything", "_selected_action": [str(posts[0].pk)], "csrf_token": token}
+    )
     assert unknown.status_code == 403
-    malformed = await client.post(POSTS, data={"action": "delete_selected", "_selected_action": ["1 OR 1=1"],
-                                               "post": "yes", "csrf_token": token})
+    malformed = await client.post(
+        POSTS, data={"action": "delete_selected", "_selected_action": ["1 OR 1=1"], "post": "yes", "csrf_token": token}
+    )
     assert malformed.status_code == 303
-    no_action = await client.post(POSTS, data={"action": "", "_selected_action": [str(posts[0].pk)],
-                                               "csrf_token": token})
+    no_action = await client.post(
+        POSTS, data={"action": "", "_selected_action": [str(posts[0].pk)], "csrf_token": token}
+    )
     assert no_action.status_code == 303
     assert await project.models.Post.objects.count() == 2

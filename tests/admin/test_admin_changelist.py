@@ -34,8 +34,15 @@ async def seed(project: AdminProject) -> dict[str, Any]:
         ("Gamma O'Brien", users["viewer"], None, "live", True, 9, dt.datetime(2025, 1, 2, 12, tzinfo=dt.UTC)),
     ]
     for title, author, category, status, published, rating, created in rows:
-        await models.Post.objects.create(title=title, author=author, category=category, status=status,
-                                         published=published, rating=rating, created=created)
+        await models.Post.objects.create(
+            title=title,
+            author=author,
+            category=category,
+            status=status,
+            published=published,
+            rating=rating,
+            created=created,
+        )
     return {"news": news, "sport": sport}
 
 
@@ -45,9 +52,16 @@ async def test_search_across_relations_and_with_sql_metacharacters(project: Admi
     assert sorted(titles((await client.get(POSTS + "?q=viewer")).text)) == ["Beta under_score", "Gamma O'Brien"]
     assert titles((await client.get(POSTS + "?q=sport")).text) == ["Beta under_score"]
     assert titles((await client.get(POSTS + "?q=alpha+news")).text) == ["Alpha 100% done"]  # every word matches
-    for term, expected in [("100%", ["Alpha 100% done"]), ("%", ["Alpha 100% done"]), ("_", ["Beta under_score"]),
-                           ("O'Brien", ["Gamma O'Brien"]), ("' OR 1=1 --", []), ('"; DROP TABLE auth_user; --', []),
-                           ("\\", []), ("[a-z]*", [])]:
+    for term, expected in [
+        ("100%", ["Alpha 100% done"]),
+        ("%", ["Alpha 100% done"]),
+        ("_", ["Beta under_score"]),
+        ("O'Brien", ["Gamma O'Brien"]),
+        ("' OR 1=1 --", []),
+        ('"; DROP TABLE auth_user; --', []),
+        ("\\", []),
+        ("[a-z]*", []),
+    ]:
         response = await client.get(POSTS, params={"q": term})
         assert response.status_code == 200, term
         assert titles(response.text) == expected, term
@@ -60,8 +74,10 @@ async def test_search_across_relations_and_with_sql_metacharacters(project: Admi
 async def test_filters_booleans_choices_foreign_keys_dates(project: AdminProject) -> None:
     cats = await seed(project)
     client = await project.client("root")
-    assert sorted(titles((await client.get(POSTS + "?published__exact=1")).text)) == ["Alpha 100% done",
-                                                                                     "Gamma O'Brien"]
+    assert sorted(titles((await client.get(POSTS + "?published__exact=1")).text)) == [
+        "Alpha 100% done",
+        "Gamma O'Brien",
+    ]
     assert titles((await client.get(POSTS + "?status__exact=draft")).text) == ["Beta under_score"]
     assert titles((await client.get(POSTS + f"?category__id__exact={cats['sport'].pk}")).text) == ["Beta under_score"]
     assert titles((await client.get(POSTS + "?category__isnull=1")).text) == ["Gamma O'Brien"]
@@ -79,8 +95,13 @@ async def test_filters_booleans_choices_foreign_keys_dates(project: AdminProject
 async def test_bad_filter_values_are_reported_and_ignored(project: AdminProject) -> None:
     await seed(project)
     client = await project.client("root")
-    for query in ("?published__exact=maybe", "?status__exact=nope", "?category__id__exact=abc",
-                  "?created__gte=not-a-date", "?created__year=twenty"):
+    for query in (
+        "?published__exact=maybe",
+        "?status__exact=nope",
+        "?category__id__exact=abc",
+        "?created__gte=not-a-date",
+        "?created__year=twenty",
+    ):
         response = await client.get(POSTS + query)
         assert response.status_code == 200, query
         assert "was ignored" in response.text, query
@@ -103,10 +124,12 @@ async def test_sorting_by_columns(project: AdminProject) -> None:
     await seed(project)
     client = await project.client("root")
     assert titles((await client.get(POSTS)).text) == ["Gamma O'Brien", "Beta under_score", "Alpha 100% done"]
-    assert titles((await client.get(POSTS + "?o=0")).text) == ["Alpha 100% done", "Beta under_score",
-                                                               "Gamma O'Brien"]
-    assert titles((await client.get(POSTS + "?o=-5")).text) == ["Gamma O'Brien", "Alpha 100% done",
-                                                                "Beta under_score"]  # rating, descending
+    assert titles((await client.get(POSTS + "?o=0")).text) == ["Alpha 100% done", "Beta under_score", "Gamma O'Brien"]
+    assert titles((await client.get(POSTS + "?o=-5")).text) == [
+        "Gamma O'Brien",
+        "Alpha 100% done",
+        "Beta under_score",
+    ]  # rating, descending
     by_author = titles((await client.get(POSTS + "?o=1.0")).text)  # author__username, then title
     assert by_author == ["Alpha 100% done", "Beta under_score", "Gamma O'Brien"]
     assert titles((await client.get(POSTS + "?o=-7")).text)[0] == "Gamma O'Brien"  # a callable's ordering field
@@ -118,8 +141,9 @@ async def test_sorting_by_columns(project: AdminProject) -> None:
 
 async def test_pagination_with_counts(project: AdminProject) -> None:
     root = project.users["root"]
-    await project.models.Post.objects.bulk_create([
-        project.models.Post(title=f"Post {n:03}", author=root, rating=n) for n in range(45)])
+    await project.models.Post.objects.bulk_create(
+        [project.models.Post(title=f"Post {n:03}", author=root, rating=n) for n in range(45)]
+    )
     client = await project.client("root")
     first = await client.get(POSTS + "?o=5")
     assert len(titles(first.text)) == 20 and "45 posts" in first.text
@@ -137,12 +161,17 @@ async def test_list_editable_saves_changed_rows_and_logs_them(project: AdminProj
     client = await project.client("root")
     page = await client.get(POSTS + "?o=0")
     ids = re.findall(r'name="form-(\d+)-id" value="(\d+)"', page.text)
-    data: dict[str, Any] = {"_save": "1", "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3",
-                            "csrf_token": csrf_of(page.text)}
+    data: dict[str, Any] = {
+        "_save": "1",
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "3",
+        "csrf_token": csrf_of(page.text),
+    }
     for index, pk in ids:
         data[f"form-{index}-id"] = pk
-        data[f"form-{index}-rating"] = "7" if index == "0" else re.search(
-            rf'name="form-{index}-rating" value="(-?\d+)"', page.text).group(1)  # type: ignore[union-attr]
+        data[f"form-{index}-rating"] = (
+            "7" if index == "0" else re.search(rf'name="form-{index}-rating" value="(-?\d+)"', page.text).group(1)
+        )  # type: ignore[union-attr]
     saved = await client.post(POSTS + "?o=0", data=data)
     assert saved.status_code == 303
     alpha = await project.models.Post.objects.get(title="Alpha 100% done")
@@ -176,8 +205,9 @@ async def test_changelist_queries_do_not_grow_with_the_page_size(project: AdminP
 
     cats = await seed(project)
     root = project.users["root"]
-    await project.models.Post.objects.bulk_create([
-        project.models.Post(title=f"Bulk {n}", author=root, category=cats["news"]) for n in range(200)])
+    await project.models.Post.objects.bulk_create(
+        [project.models.Post(title=f"Bulk {n}", author=root, category=cats["news"]) for n in range(200)]
+    )
     client = await project.client("root")
     post_admin = admin.site.get_model_admin(project.models.Post)
     counts = {}

@@ -10,8 +10,15 @@ POSTS = "/admin/admin_testapp/post/"
 def form_data(**values: str) -> dict[str, str]:
     """A complete post form: the fields, the inline's management data, and the status."""
     data = {
-        "title": "", "slug": "", "body": "", "author": "", "category": "", "status": "draft", "rating": "0",
-        "comments-TOTAL_FORMS": "2", "comments-INITIAL_FORMS": "0",
+        "title": "",
+        "slug": "",
+        "body": "",
+        "author": "",
+        "category": "",
+        "status": "draft",
+        "rating": "0",
+        "comments-TOTAL_FORMS": "2",
+        "comments-INITIAL_FORMS": "0",
     }
     data.update(values)
     return data
@@ -25,11 +32,24 @@ async def test_add_change_history_and_delete(any_project: AdminProject) -> None:
     tag = await models.Tag.objects.create(name="python")
     client = await project.client("root")
 
-    added = await project.post_form(client, f"{POSTS}add/", {
-        **form_data(title="First release", slug="first-release", author=str(root.pk), category=str(category.pk),
-                    body="Notes", rating="3"),
-        "tags": str(tag.pk), "published": "on", "comments-0-text": "Congratulations", "_continue": "1",
-    })
+    added = await project.post_form(
+        client,
+        f"{POSTS}add/",
+        {
+            **form_data(
+                title="First release",
+                slug="first-release",
+                author=str(root.pk),
+                category=str(category.pk),
+                body="Notes",
+                rating="3",
+            ),
+            "tags": str(tag.pk),
+            "published": "on",
+            "comments-0-text": "Congratulations",
+            "_continue": "1",
+        },
+    )
     assert added.status_code == 303, added.text[:2000]
     post = await models.Post.objects.get(title="First release")
     assert added.headers["location"] == f"{POSTS}{post.pk}/change/"
@@ -39,18 +59,32 @@ async def test_add_change_history_and_delete(any_project: AdminProject) -> None:
     page = await client.get(added.headers["location"])
     assert "was added successfully" in page.text and 'value="First release"' in page.text
 
-    comment = await models.Comment.objects.get(post=post)
-    changed = await project.post_form(client, f"{POSTS}{post.pk}/change/", {
-        **form_data(title="First release, final", slug="first-release", author=str(root.pk), rating="4",
-                    category=str(category.pk), body="Notes"),
-        "comments-TOTAL_FORMS": "3", "comments-INITIAL_FORMS": "1",
-        "comments-0-text": "Congratulations!", "comments-1-text": "Second comment", "_save": "1",
-    })
+    changed = await project.post_form(
+        client,
+        f"{POSTS}{post.pk}/change/",
+        {
+            **form_data(
+                title="First release, final",
+                slug="first-release",
+                author=str(root.pk),
+                rating="4",
+                category=str(category.pk),
+                body="Notes",
+            ),
+            "comments-TOTAL_FORMS": "3",
+            "comments-INITIAL_FORMS": "1",
+            "comments-0-text": "Congratulations!",
+            "comments-1-text": "Second comment",
+            "_save": "1",
+        },
+    )
     assert changed.status_code == 303 and changed.headers["location"] == POSTS
     post = await models.Post.objects.get(pk=post.pk)
     assert post.title == "First release, final" and not post.published and post.rating == 4
     assert sorted(c.text for c in await models.Comment.objects.filter(post=post)) == [
-        "Congratulations!", "Second comment"]
+        "Congratulations!",
+        "Second comment",
+    ]
 
     history = await client.get(f"{POSTS}{post.pk}/history/")
     assert history.status_code == 200
@@ -85,8 +119,11 @@ async def test_missing_and_malformed_ids_are_404(any_project: AdminProject) -> N
 async def test_invalid_form_shows_errors_and_keeps_what_was_typed(project: AdminProject) -> None:
     client = await project.client("root")
     typed = "<b>My title</b> & more"
-    response = await project.post_form(client, f"{POSTS}add/", {
-        **form_data(title=typed, author="999999", rating="lots", body="Typed body"), "_save": "1"})
+    response = await project.post_form(
+        client,
+        f"{POSTS}add/",
+        {**form_data(title=typed, author="999999", rating="lots", body="Typed body"), "_save": "1"},
+    )
     assert response.status_code == 400
     assert "Please correct the errors below." in response.text
     assert 'value="&lt;b&gt;My title&lt;/b&gt; &amp; more"' in response.text
@@ -102,8 +139,11 @@ async def test_invalid_form_shows_errors_and_keeps_what_was_typed(project: Admin
 async def test_invalid_inline_row_blocks_the_whole_save(project: AdminProject) -> None:
     root = project.users["root"]
     client = await project.client("root")
-    response = await project.post_form(client, f"{POSTS}add/", {
-        **form_data(title="With a bad comment", author=str(root.pk)), "comments-0-text": "x" * 400, "_save": "1"})
+    response = await project.post_form(
+        client,
+        f"{POSTS}add/",
+        {**form_data(title="With a bad comment", author=str(root.pk)), "comments-0-text": "x" * 400, "_save": "1"},
+    )
     assert response.status_code == 400
     assert "at most 300 characters" in response.text
     assert await project.models.Post.objects.count() == 0
@@ -112,8 +152,9 @@ async def test_invalid_inline_row_blocks_the_whole_save(project: AdminProject) -
 async def test_save_and_add_another(project: AdminProject) -> None:
     root = project.users["root"]
     client = await project.client("root")
-    response = await project.post_form(client, f"{POSTS}add/", {
-        **form_data(title="One", author=str(root.pk)), "_addanother": "1"})
+    response = await project.post_form(
+        client, f"{POSTS}add/", {**form_data(title="One", author=str(root.pk)), "_addanother": "1"}
+    )
     assert response.status_code == 303 and response.headers["location"] == f"{POSTS}add/"
     page = await client.get(f"{POSTS}add/")
     assert "You may add another post below." in page.text
@@ -125,7 +166,7 @@ async def test_raw_id_field_and_object_url_redirect(project: AdminProject) -> No
     client = await project.client("root")
     page = await client.get(f"/admin/admin_testapp/comment/{comment.pk}/change/")
     assert 'class="vForeignKeyRawIdAdminField"' in page.text and f'value="{post.pk}"' in page.text
-    assert "<strong class=\"raw-id-label\">Target</strong>" in page.text
+    assert '<strong class="raw-id-label">Target</strong>' in page.text
     moved = await client.get(f"/admin/admin_testapp/comment/{comment.pk}/")
     assert moved.status_code == 301 and moved.headers["location"].endswith(f"/{comment.pk}/change/")
 

@@ -72,8 +72,7 @@ async def form_page(model_admin: ModelAdmin, request: Request, obj: Any) -> Resp
         len(f.errors) for formset in formsets if formset.errors_present for f in formset.forms if f._errors
     )
     context = {
-        "title": (f"Add {opts.verbose_name}" if add else
-                  f"{'Change' if can_change else 'View'} {opts.verbose_name}"),
+        "title": (f"Add {opts.verbose_name}" if add else f"{'Change' if can_change else 'View'} {opts.verbose_name}"),
         "subtitle": None if add else str(obj),
         "model_admin": model_admin,
         "opts": opts,

@@ -45,7 +45,10 @@ async def changelist_view(site: AdminSite, request: Request, app_label: str, mod
 
 
 async def render_changelist(
-    model_admin: ModelAdmin, request: Request, changelist: ChangeList, forms: dict[Any, Any] | None,
+    model_admin: ModelAdmin,
+    request: Request,
+    changelist: ChangeList,
+    forms: dict[Any, Any] | None,
     status_code: int = 200,
 ) -> Response:
     actions = await model_admin.get_actions(request)
@@ -53,7 +56,8 @@ async def render_changelist(
     rows = await changelist.rows(forms, checkboxes=bool(actions))
     context = {
         "title": f"Select {opts.verbose_name} to change"
-        if await model_admin.has_change_permission(request) else f"Select {opts.verbose_name} to view",
+        if await model_admin.has_change_permission(request)
+        else f"Select {opts.verbose_name} to view",
         "model_admin": model_admin,
         "opts": opts,
         "cl": changelist,
@@ -76,7 +80,8 @@ async def run_action(model_admin: ModelAdmin, request: Request) -> Response:
     name = str(form.get("action", ""))
     if name not in actions:
         if name:
-            raise PermissionDenied(f"There is no action “{name}” you may run on {model_admin.opts.verbose_name_plural}.")
+            plural = model_admin.opts.verbose_name_plural
+            raise PermissionDenied(f"There is no action “{name}” you may run on {plural}.")
         messages.warning(request, "No action selected.")
         return RedirectResponse(back, status_code=303)
     func, _name, _description = actions[name]
@@ -84,8 +89,9 @@ async def run_action(model_admin: ModelAdmin, request: Request) -> Response:
     if str(form.get("select_across", "0")) != "1":
         selected = [str(value) for value in form.getlist(ACTION_CHECKBOX)]
         if not selected:
-            messages.warning(request, "Items must be selected in order to perform actions on them. No items have "
-                                      "been changed.")
+            messages.warning(
+                request, "Items must be selected in order to perform actions on them. No items have been changed."
+            )
             return RedirectResponse(back, status_code=303)
         pk_field = model_admin.opts.pk
         try:
@@ -95,14 +101,19 @@ async def run_action(model_admin: ModelAdmin, request: Request) -> Response:
             return RedirectResponse(back, status_code=303)
         queryset = queryset.filter(pk__in=keys)
     if getattr(func, "requires_confirmation", False) and form.get("post") != "yes":
-        return admin_render(request, model_admin.admin_site, "admin/action_confirmation.html", {
-            "title": "Are you sure?",
-            "model_admin": model_admin,
-            "opts": model_admin.opts,
-            "objects": await queryset,
-            "action_name": name,
-            "description": _description,
-        })
+        return admin_render(
+            request,
+            model_admin.admin_site,
+            "admin/action_confirmation.html",
+            {
+                "title": "Are you sure?",
+                "model_admin": model_admin,
+                "opts": model_admin.opts,
+                "objects": await queryset,
+                "action_name": name,
+                "description": _description,
+            },
+        )
     response = await func(model_admin, request, queryset)
     return response if response is not None else RedirectResponse(back, status_code=303)
 
@@ -125,8 +136,11 @@ async def save_list_editable(
     forms = await list_editable_forms(model_admin, changelist, data)
     submitted = {str(data.get(f"form-{index}-id", "")) for index in range(len(forms))}
     if submitted - {""} and submitted != {str(pk) for pk in forms}:
-        messages.error(request, "The list changed since the page was loaded (rows were added or removed); "
-                                "nothing was saved. Check the values and save again.")
+        messages.error(
+            request,
+            "The list changed since the page was loaded (rows were added or removed); "
+            "nothing was saved. Check the values and save again.",
+        )
         return forms, RedirectResponse(model_admin.url("changelist"), status_code=303)
     valid = True
     for form in forms.values():

@@ -21,9 +21,13 @@ async def history_view(site: AdminSite, request: Request, app_label: str, model_
     model_admin = site.model_admin_for(app_label, model_name)
     await require(model_admin, request, "view")
     obj = await get_object_or_404(model_admin, request, object_id)
-    entries = await LogEntry.objects.filter(
-        app_label=model_admin.opts.app_label, model_name=model_admin.opts.model_name, object_id=str(obj.pk)
-    ).select_related("user").order_by("action_time", "id")
+    entries = (
+        await LogEntry.objects.filter(
+            app_label=model_admin.opts.app_label, model_name=model_admin.opts.model_name, object_id=str(obj.pk)
+        )
+        .select_related("user")
+        .order_by("action_time", "id")
+    )
     context = {
         "title": f"Change history: {obj}",
         "model_admin": model_admin,

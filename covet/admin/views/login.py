@@ -26,8 +26,14 @@ def _next_or(request: Request, next_url: str, fallback: str) -> str:
     return next_url if next_url and safe_next_url(request, next_url, "LOGIN_REDIRECT_URL") == next_url else fallback
 
 
-def _page(site: AdminSite, request: Request, next_url: str, username: str = "", error: str | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    site: AdminSite,
+    request: Request,
+    next_url: str,
+    username: str = "",
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     context = {"title": "Log in", "next": next_url, "username": username, "error": error}
     return admin_render(request, site, "admin/login.html", context, status_code=status_code)
 

@@ -44,7 +44,7 @@ async def _check(user: Any, old: str, new1: str, new2: str) -> dict[str, list[st
     if not new1:
         errors["new_password1"] = ["Enter a new password."]
     elif new1 != new2:
-        errors["new_password2"] = ["The two password fields didn’t match."]
+        errors["new_password2"] = ["The two password fields didn\u2019t match."]
     else:
         try:
             validate_password(new1, user)

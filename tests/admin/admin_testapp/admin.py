@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from admin_testapp.models import Category, Comment, Post, Tag
-
 from covet import admin
 from covet.messages import api as messages
 
