@@ -45,6 +45,8 @@ _SAFE_KEY = re.compile(r"^[A-Za-z0-9._:\-\[\]]{1,100}$")
 
 @dataclass(frozen=True)
 class Rate:
+    """``limit`` requests per ``period`` seconds, parsed from ``text`` such as ``"10/m"``."""
+
     limit: int
     period: float
     text: str
@@ -52,10 +54,10 @@ class Rate:
     @classmethod
     def parse(cls, text: str) -> Rate:
         match = _RATE.match(text)
-        if match is None or int(match.group(1)) < 1:
+        if match is None or int(match.group(1)) < 1 or int(match.group(2) or 1) < 1:
             raise ImproperlyConfigured(
                 f"Invalid rate {text!r}: write '<count>/<period>' such as '10/m', '1000/h' or '5/15m' "
-                "(count at least 1; period s, m, h or d)."
+                "(count and period multiplier at least 1; period s, m, h or d)."
             )
         count, multiplier, unit = match.groups()
         return cls(int(count), int(multiplier or 1) * _PERIODS[unit], text.strip())
@@ -136,6 +138,8 @@ def ratelimit(
 
 @dataclass(frozen=True)
 class Rule:
+    """One ``RATELIMIT_RULES`` entry: which requests it counts (path prefix or regex, methods) and how."""
+
     rate: Rate
     key: KeyFunction
     scope: str
@@ -166,6 +170,8 @@ class Rule:
 
 
 class RateLimitMiddleware:
+    """Applies every matching ``RATELIMIT_RULES`` entry to each request; the first one exceeded answers 429."""
+
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.enabled = bool(getattr(settings, "RATELIMIT_ENABLED", True))

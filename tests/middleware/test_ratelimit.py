@@ -92,7 +92,7 @@ async def test_middleware_rules(store: str) -> None:
         assert (await run(RateLimitMiddleware, make_request("POST", "/login"))).status_code == 200
 
 
-@pytest.mark.parametrize("text", ["10", "0/m", "ten/m", "5/w", "5/-1m", ""])
+@pytest.mark.parametrize("text", ["10", "0/m", "ten/m", "5/w", "5/-1m", "", "5/0m", "5/00s"])
 def test_bad_rates_are_configuration_errors(text: str) -> None:
     with pytest.raises(ImproperlyConfigured, match="Invalid rate"):
         Rate.parse(text)
