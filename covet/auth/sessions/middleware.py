@@ -99,11 +99,9 @@ class SessionMiddleware:
         }
 
     def set_cookie(self, response: Response, request: Request, session: Session) -> None:
-        at_close = (
-            self.expire_at_browser_close
-            if session.expire_at_browser_close is None
-            else (session.expire_at_browser_close)
-        )
+        at_close = session.expire_at_browser_close
+        if at_close is None:
+            at_close = self.expire_at_browser_close
         max_age = None if at_close else self.age
         response.set_cookie(self.cookie_name, session.key or "", max_age=max_age, **self.cookie_options(request))
 
