@@ -7,6 +7,9 @@ a Markdown table (ratios against Granian ASGI + Starlette from the same run)
 and, when matplotlib is installed, a PNG plot land in benchmarks/results/.
 
     python benchmarks/http/run.py --duration 5 --passes 2
+
+Robyn runs if it imports, with ``ROBYN_PYTHON`` naming another interpreter if it lives elsewhere.
+socketify.py is not measured: PyPI only has its source distribution (a C++ build).
 """
 
 from __future__ import annotations
@@ -91,6 +94,11 @@ def targets(port: int, tmp: Path) -> list[Target]:
         Target("uvicorn-starlette", _uvicorn(f"{apps}:starlette_app", port), all_routes, "uvloop + httptools"),
         Target("uvicorn-raw", _uvicorn(f"{apps}:raw_asgi", port), ["/plaintext", "/json", "/users/42"]),
     ]
+    robyn_python = os.environ.get("ROBYN_PYTHON", PYTHON)
+    if subprocess.run([robyn_python, "-c", "import robyn"], capture_output=True).returncode == 0:
+        script = str(ROOT / "benchmarks" / "http" / "robyn_app.py")
+        found.append(Target("robyn", [robyn_python, script, "--processes", "1", "--workers", "1"], all_routes,
+                            "Robyn; /static is const=True", env={"PORT": str(port)}))  # fmt: skip
     nginx = shutil.which("nginx")
     if nginx:
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=port))
@@ -216,7 +224,10 @@ def summarise(records: list[dict[str, object]]) -> dict[str, dict[str, dict[str,
     }
 
 
-def markdown(summary: dict[str, dict[str, dict[str, float]]], records: list[dict[str, object]], args: argparse.Namespace) -> str:
+Summary = dict[str, dict[str, dict[str, float]]]
+
+
+def markdown(summary: Summary, records: list[dict[str, object]], args: argparse.Namespace) -> str:
     routes = ["/plaintext", "/json", "/users/42", "/static"]
     reference = summary.get(REFERENCE, {})
     lines = [
@@ -240,9 +251,8 @@ def markdown(summary: dict[str, dict[str, dict[str, float]]], records: list[dict
             ratio = ""
             if route in reference and target != REFERENCE:
                 ratio = f" **{cell['rps'] / reference[route]['rps']:.2f}x**"
-            row.append(
-                f"{cell['rps']:,.0f} ({cell['rps_min']:,.0f}-{cell['rps_max']:,.0f}), p99 {cell['p99_ms']:.2f} ms{ratio}"
-            )
+            spread = f"({cell['rps_min']:,.0f}-{cell['rps_max']:,.0f})"
+            row.append(f"{cell['rps']:,.0f} {spread}, p99 {cell['p99_ms']:.2f} ms{ratio}")
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "Start-up (process start to first 200) and idle RSS (all processes of the server):", ""]
     for record in records:
