@@ -147,7 +147,6 @@ class ChangeList:
         queryset = self.model_admin.get_queryset(self.request)
         for part, value in self.date_levels.items():
             queryset = queryset.filter(**{f"{name}__{part}": value})
-        dates = await queryset.order_by().values_list(name, flat=True).distinct()
         levels = list(self.date_levels)
         next_part = DATE_PARTS[len(levels)] if len(levels) < 3 else None
         remove = [f"{name}__{p}" for p in DATE_PARTS]
@@ -160,7 +159,9 @@ class ChangeList:
             }
         choices: list[dict[str, Any]] = []
         if next_part is not None:
-            seen = sorted({getattr(value, next_part) for value in dates if isinstance(value, dt.date)})
+            # The database groups the dates: one value per year (month, day), not one row per object.
+            parts = await queryset.order_by().values_list(f"{name}__{next_part}", flat=True).distinct()
+            seen = sorted({int(value) for value in parts if value is not None})
             for item in seen:
                 chosen = {**{f"{name}__{p}": v for p, v in self.date_levels.items()}, f"{name}__{next_part}": item}
                 choices.append(

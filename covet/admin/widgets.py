@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from covet.forms import Select, SelectMultiple, TextInput
-from covet.forms.widgets import flatatt
+from covet.forms.widgets import flatatt, getlist
 
 
 class AutocompleteSelect(Select):
@@ -34,6 +34,11 @@ class AutocompleteSelect(Select):
             "data-field-name": self.source["field_name"],
         }
         return super().render(name, value, {**data, **(attrs or {})})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if self.attrs.get("multiple"):  # for a many-to-many field
+            return getlist(data, name)
+        return super().value_from_datadict(data, files, name)
 
 
 class ForeignKeyRawIdInput(TextInput):
