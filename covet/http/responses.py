@@ -188,8 +188,17 @@ class RedirectResponse(Response):
 ContentStream = Iterable[str | bytes] | AsyncIterable[str | bytes]
 
 
+def body_chunks(content: ContentStream) -> AsyncIterator[str | bytes]:
+    """The chunks of a sync or async iterable, as an async iterator.
+
+    A sync iterator may block (reading a file, a database cursor), so each of its steps runs in a worker thread.
+    """
+    if isinstance(content, AsyncIterable):
+        return aiter(content)
+    return _iterate_in_thread(iter(content))
+
+
 async def _iterate_in_thread(iterator: Iterator[str | bytes]) -> AsyncIterator[str | bytes]:
-    # A sync iterator may block (reading a file, a database cursor), so each step runs in a worker thread.
     done = object()
     while True:
         chunk = await anyio.to_thread.run_sync(next, iterator, done)
@@ -214,13 +223,8 @@ class StreamingResponse(Response):
     def content_length(self) -> None:
         return None
 
-    def _chunks(self) -> AsyncIterator[str | bytes]:
-        if isinstance(self.body_iterator, AsyncIterable):
-            return aiter(self.body_iterator)
-        return _iterate_in_thread(iter(self.body_iterator))
-
     async def _stream_body(self, send: Send) -> None:
-        chunks = self._chunks()
+        chunks = body_chunks(self.body_iterator)
         try:
             async for chunk in chunks:
                 data = chunk.encode(self.charset) if isinstance(chunk, str) else chunk

@@ -12,13 +12,11 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterator
-from typing import Any
-
-import anyio.to_thread
+from collections.abc import AsyncIterator
 
 from covet.conf import settings
 from covet.http import FileResponse, Request, Response, StreamingResponse
+from covet.http.responses import ContentStream, body_chunks
 from covet.middleware import GetResponse
 
 _INCOMPRESSIBLE = re.compile(
@@ -72,19 +70,18 @@ class GZipMiddleware:
             response.headers["etag"] = f"W/{etag}"
         return response
 
-    async def compress_stream(self, source: Any, charset: str) -> AsyncIterator[bytes]:
+    async def compress_stream(self, source: ContentStream, charset: str) -> AsyncIterator[bytes]:
         compressor = zlib.compressobj(self.level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # 16+: gzip container
-        chunks = aiter(source) if isinstance(source, AsyncIterable) else _iterate_in_thread(iter(source))
-        async for chunk in chunks:
-            data = chunk.encode(charset) if isinstance(chunk, str) else chunk
-            out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-            if out:
-                yield out
-        yield compressor.flush()
-
-
-async def _iterate_in_thread(iterator: Iterator[bytes | str]) -> AsyncIterator[bytes | str]:
-    """A sync iterator may do blocking I/O (reading a file): advance it in a worker thread."""
-    done = object()
-    while (chunk := await anyio.to_thread.run_sync(next, iterator, done)) is not done:
-        yield chunk  # type: ignore[misc]
+        chunks = body_chunks(source)
+        try:
+            async for chunk in chunks:
+                data = chunk.encode(charset) if isinstance(chunk, str) else chunk
+                out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+                if out:
+                    yield out
+            yield compressor.flush()
+        finally:
+            # Closed early (the client left): close the view's generator now, so its ``finally`` runs at once.
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()

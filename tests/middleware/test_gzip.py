@@ -72,3 +72,23 @@ def test_accept_encoding_parsing() -> None:
     assert accepts_gzip("gzip") and accepts_gzip("deflate, gzip") and accepts_gzip("*")
     assert not accepts_gzip("identity") and not accepts_gzip("gzip;q=0") and not accepts_gzip("")
     assert not accepts_gzip("x-gzipped")
+
+
+async def test_closing_a_compressed_stream_closes_the_views_generator_at_once() -> None:
+    # StreamingResponse closes its iterator when the client leaves; through gzip, that must reach the view's
+    # generator right away (its finally releases resources), not whenever it is garbage-collected.
+    closed = False
+
+    async def endless():  # type: ignore[no-untyped-def]
+        nonlocal closed
+        try:
+            while True:
+                yield "tick " * 100
+        finally:
+            closed = True
+
+    response = await run(GZipMiddleware, make_request(headers=GZIP), returning(StreamingResponse(endless())))
+    stream = response.body_iterator  # type: ignore[union-attr]
+    await anext(stream)
+    await stream.aclose()
+    assert closed
