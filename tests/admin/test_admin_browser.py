@@ -252,3 +252,5 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     page.goto("/admin/")
     expect(page.locator(".recent-actions")).to_contain_text("Launch notes, revised")
     expect(page.locator(".recent-actions li.deletelink")).to_have_count(1)
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=str(ARTIFACTS / "admin_index_dark.png"), full_page=True)
