@@ -5,9 +5,9 @@ from __future__ import annotations
 from conftest import asgi_client
 
 from covet.core import CovetApp
-from covet.core.debug.masking import MASK, cleanse, masked_headers, settings_summary
+from covet.core.debug.masking import MASK, cleanse, masked_pairs, settings_summary
 from covet.exceptions import Http404
-from covet.http import Headers
+from covet.http import Address, Headers
 from covet.routing import Router
 
 
@@ -132,7 +132,29 @@ def test_cleanse_masks_nested_secrets_and_url_passwords() -> None:
 
 def test_masked_headers() -> None:
     headers = Headers(raw=[(b"authorization", b"Bearer x"), (b"cookie", b"a=b"), (b"accept", b"*/*")])
-    assert masked_headers(headers) == [("authorization", MASK), ("cookie", MASK), ("accept", "*/*")]
+    assert masked_pairs(headers.items()) == [("authorization", MASK), ("cookie", MASK), ("accept", "*/*")]
+
+
+def test_cleanse_keeps_namedtuples() -> None:
+    # Rebuilding a namedtuple from one generator raised TypeError, which broke the page for such a setting.
+    point = Address("127.0.0.1", 8000)
+    assert cleanse("BIND", point) is point
+
+
+async def test_debug_500_masks_secrets_inside_locals_and_the_query() -> None:
+    secret = "hunter" + "2"  # built at run time: the page also shows the source lines around the raise
+    router = Router()
+
+    @router.post("/signup")
+    async def signup(request):
+        submitted = {"username": "ada", "password": secret}  # noqa: F841 - masked by its key
+        dsn = f"postgresql://app:{secret}@db/app"  # noqa: F841 - the URL's password is masked
+        raise RuntimeError("signup failed")
+
+    async with asgi_client(CovetApp(router, debug=True)) as client:
+        page = (await client.post(f"/signup?api_key={secret}&next=/home", headers=HTML)).text
+    assert "signup failed" in page and "&#39;ada&#39;" in page and "next=/home" in page
+    assert secret not in page
 
 
 class FakeSettings:

@@ -7,7 +7,7 @@ import reprlib
 from dataclasses import dataclass, field
 from types import TracebackType
 
-from covet.core.debug.masking import mask_value
+from covet.core.debug.masking import cleanse
 
 _CONTEXT_LINES = 5
 _repr = reprlib.Repr()
@@ -50,9 +50,7 @@ def _frames(tb: TracebackType | None) -> list[Frame]:
         filename = code.co_filename
         first = max(1, lineno - _CONTEXT_LINES)
         context = [(n, linecache.getline(filename, n).rstrip("\n")) for n in range(first, lineno + _CONTEXT_LINES + 1)]
-        local_vars = [
-            (name, mask_value(name, value, safe_repr(value))) for name, value in sorted(tb.tb_frame.f_locals.items())
-        ]
+        local_vars = [(name, safe_repr(cleanse(name, value))) for name, value in sorted(tb.tb_frame.f_locals.items())]
         frames.append(
             Frame(
                 filename=filename,

@@ -1,9 +1,10 @@
-"""Hide secrets on the DEBUG pages: settings, headers and local variables whose names look sensitive."""
+"""Hide secrets on the DEBUG pages: settings, headers, query parameters and local variables whose names look
+sensitive, entries with such names inside dicts, and the passwords of URLs."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,11 +15,6 @@ _SENSITIVE_NAME = re.compile(r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|CREDENTIAL|AU
 
 def is_sensitive(name: str) -> bool:
     return bool(_SENSITIVE_NAME.search(name))
-
-
-def mask_value(name: str, value: Any, shown: str) -> str:
-    """``shown`` (a repr or str of ``value``) unless ``name`` looks sensitive."""
-    return MASK if is_sensitive(name) else shown
 
 
 def _mask_url_password(text: str) -> str:
@@ -38,7 +34,7 @@ def cleanse(name: str, value: Any) -> Any:
         return MASK
     if isinstance(value, Mapping):
         return {key: cleanse(str(key), item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
+    if type(value) in (list, tuple):  # exactly: a namedtuple cannot be rebuilt from one iterable
         return type(value)(cleanse(name, item) for item in value)
     if isinstance(value, str) and "://" in value:
         return _mask_url_password(value)
@@ -54,5 +50,6 @@ def settings_summary(settings: Any) -> list[tuple[str, str]]:
     return [(name, safe_repr(cleanse(name, getattr(settings, name)))) for name in dir(settings) if name.isupper()]
 
 
-def masked_headers(headers: Any) -> list[tuple[str, str]]:
-    return [(name, MASK if is_sensitive(name) else value) for name, value in headers.items()]
+def masked_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs (headers, query parameters) with the values of sensitive names masked."""
+    return [(name, MASK if is_sensitive(name) else value) for name, value in pairs]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 
 from covet.core.debug.frames import exception_chain, safe_repr
-from covet.core.debug.masking import masked_headers, settings_summary
+from covet.core.debug.masking import masked_pairs, settings_summary
 from covet.http import Request
 from covet.routing import Router
 
@@ -34,18 +35,20 @@ def technical_500_html(request: Request, exc: BaseException, request_id: str) ->
 
     route = request.scope.get("route")
     client = request.client
+    query = masked_pairs(request.query_params.multi_items())
     return _render(
         "technical_500.html",
         exc_type=type(exc).__qualname__,
         exc_message=str(exc),
         request=request,
         request_id=request_id,
+        url=request.url.replace(query=urlencode(query, safe="*")),
         chain=exception_chain(exc),
         client=f"{client.host}:{client.port}" if client else "unknown",
         route=route.path if route is not None else "(no route matched)",
         path_params=safe_repr(request.path_params),
-        query=list(request.query_params.multi_items()),
-        headers=masked_headers(request.headers),
+        query=query,
+        headers=masked_pairs(request.headers.items()),
         settings=settings_summary(settings),
     )
 
