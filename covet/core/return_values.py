@@ -12,23 +12,23 @@ from typing import Any
 
 from covet.http import HTMLResponse, JSONResponse, Response
 
-Headers = Mapping[str, str] | None
-_Build = Callable[[Any, int | None, Headers], Response]
+HeaderMapping = Mapping[str, str] | None  # the optional headers of a (body, status, headers) tuple
+_Build = Callable[[Any, int | None, HeaderMapping], Response]
 
 
-def _json(value: Any, status: int | None, headers: Headers) -> Response:
+def _json(value: Any, status: int | None, headers: HeaderMapping) -> Response:
     return JSONResponse(value, status or 200, headers)
 
 
-def _html(value: Any, status: int | None, headers: Headers) -> Response:
+def _html(value: Any, status: int | None, headers: HeaderMapping) -> Response:
     return HTMLResponse(value, status or 200, headers)
 
 
-def _binary(value: Any, status: int | None, headers: Headers) -> Response:
+def _binary(value: Any, status: int | None, headers: HeaderMapping) -> Response:
     return Response(bytes(value), status or 200, headers, media_type="application/octet-stream")
 
 
-def _no_content(value: Any, status: int | None, headers: Headers) -> Response:
+def _no_content(value: Any, status: int | None, headers: HeaderMapping) -> Response:
     return Response(None, status or 204, headers)
 
 
