@@ -84,8 +84,8 @@ async def run(alias: str, work: Callable[..., T], *args: Any) -> T:
         raise translate_error(error) from error
 
 
-def _all(conn: Connection, statement: Executable) -> Sequence[Row[Any]]:
-    return conn.execute(statement).all()
+def _all(conn: Connection, statement: Executable, parameters: dict[str, Any] | None) -> Sequence[Row[Any]]:
+    return (conn.execute(statement, parameters) if parameters else conn.execute(statement)).all()
 
 
 def _scalar(conn: Connection, statement: Executable) -> Any:
@@ -108,9 +108,9 @@ def _write(conn: Connection, statement: Executable, parameters: Parameters, guar
     return WriteResult(rowcount=result.rowcount, inserted_primary_key=key, rows=rows)
 
 
-async def fetch_all(alias: str, statement: Executable) -> Sequence[Row[Any]]:
-    """Run a SELECT and return all rows."""
-    return await run(alias, _all, statement)
+async def fetch_all(alias: str, statement: Executable, parameters: dict[str, Any] | None = None) -> Sequence[Row[Any]]:
+    """Run a SELECT (with values for its named parameters, if given) and return all rows."""
+    return await run(alias, _all, statement, parameters)
 
 
 async def fetch_scalar(alias: str, statement: Executable) -> Any:

@@ -60,6 +60,8 @@ class Options:
         self._on_table_ready: list[Callable[[], None]] = []
         # Filled once the table exists; used to build instances from rows without per-row lookups.
         self.column_attnames: tuple[str, ...] = ()
+        #: Built SELECTs by query shape (see covet.orm.query.cache); emptied when the table is rebuilt.
+        self.statement_cache: dict[Any, Any] = {}
 
     @property
     def label(self) -> str:
@@ -174,6 +176,7 @@ class Options:
         for index in self.indexes:
             index.to_sqlalchemy(self.model)  # an Index built on a table's columns attaches to that table
         self.column_attnames = tuple(field.attname for field in self.local_fields)
+        self.statement_cache.clear()
         callbacks, self._on_table_ready = self._on_table_ready, []
         for callback in callbacks:
             callback()

@@ -18,6 +18,7 @@ from covet.exceptions import Http404
 from covet.orm.exceptions import FieldError, TransactionManagementError
 from covet.orm.execution import execute_write, fetch_all, fetch_scalar
 from covet.orm.query.aggregates import Aggregate
+from covet.orm.query.cache import compile_cached
 from covet.orm.query.compiler import SelectPlan, SQLCompiler
 from covet.orm.query.expressions import Expression, OrderBy, Q
 from covet.orm.query.lookups import LOOKUP_SEP
@@ -273,8 +274,8 @@ class QuerySet(Generic[M]):
     async def _fetch_all(self) -> list[Any]:
         if self._result_cache is None:
             self._check_lock()
-            statement, plan = SQLCompiler(self.query).compile_select()
-            rows = await fetch_all(self.db, statement)
+            statement, plan, parameters = compile_cached(self.query)
+            rows = await fetch_all(self.db, statement, parameters)
             results = self._build(rows, plan)
             if self._prefetch and self._kind == "model" and results:
                 from covet.orm.relations.prefetch import prefetch_related_objects

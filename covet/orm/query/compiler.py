@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from covet.orm.exceptions import FieldError
 from covet.orm.fields.related import ForeignKey, ForeignObjectRel, ManyToManyField
+from covet.orm.query.cache import LeafBinder, ParamRecorder, bind_values
 from covet.orm.query.expressions import Expression, OrderBy, Q
 from covet.orm.query.lookups import LOOKUP_SEP, lookup_for, transform_for
 
@@ -57,8 +58,9 @@ class Resolved:
 class SQLCompiler:
     """Compiles one Query. Joins are created on demand while paths are resolved and reused per path."""
 
-    def __init__(self, query: Query) -> None:
+    def __init__(self, query: Query, recorder: ParamRecorder | None = None) -> None:
         self.query = query
+        self.recorder = recorder  # set when compiling a statement to cache (values become named parameters)
         self.model = query.model
         self.table = query.model._meta.table
         self.joins: dict[tuple[str, ...], tuple[Any, type[Model]]] = {}
@@ -219,7 +221,18 @@ class SQLCompiler:
             return column.in_(value.as_subquery())
         if isinstance(value, Model):
             value = value.pk if not isinstance(current, ForeignKey) else value
-        return build(column, coerce(current, value))
+        prepared = coerce(current, value)
+        recorder = self.recorder
+        if recorder is None:
+            return build(column, prepared)
+        recorder.leaves.append(LeafBinder(lookup_name, coerce, current, isinstance(current, ForeignKey)))
+        values = bind_values(lookup_name, prepared)
+        column_type = getattr(column, "type", None)
+        if not values:
+            return build(column, prepared)
+        if lookup_name == "range":
+            return build(column, tuple(recorder.bind(v, column_type) for v in values))
+        return build(column, recorder.bind(values[0], column_type, expanding=lookup_name == "in"))
 
     def compile_q(self, q: Q) -> Any:
         if q.negated and not self.query.annotations:
@@ -243,11 +256,14 @@ class SQLCompiler:
         a negated condition across a reverse/many-to-many relation becomes ``pk NOT IN (subquery)``."""
         from covet.orm.query.query import Query
 
-        inner = SQLCompiler(Query(self.model))
+        inner = SQLCompiler(Query(self.model), recorder=self.recorder)
         positive = Q(*[c for c in q.children if isinstance(c, Q)],
                      **dict(c for c in q.children if not isinstance(c, Q)), _connector=q.connector)
+        mark = self.recorder.mark() if self.recorder is not None else None
         condition = inner.compile_q(positive)
         if not inner.multivalued_join:
+            if self.recorder is not None and mark is not None:
+                self.recorder.rollback(mark)  # compiled again below, in this query's own joins
             return None
         pk = self.model._meta.pk
         assert pk is not None

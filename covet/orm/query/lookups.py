@@ -98,11 +98,33 @@ def _coerce_bool(field: Field | None, value: Any) -> bool:
     return value
 
 
+def _escape_like(value: str) -> str:
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _pattern(prefix: str, suffix: str) -> Callable[[Field | None, Any], str]:
+    """Coerce to text and build the LIKE pattern, so ``%`` and ``_`` in the value match literally."""
+
+    def prepare(field: Field | None, value: Any) -> str:
+        return f"{prefix}{_escape_like(_text(field, value))}{suffix}"
+
+    return prepare
+
+
+def _like(column: Any, pattern: Any) -> Any:
+    return column.like(pattern, escape="/")
+
+
+def _ilike(column: Any, pattern: Any) -> Any:
+    return sa.func.lower(column).like(sa.func.lower(pattern), escape="/")
+
+
 def _exact(column: Any, value: Any) -> Any:
     return column.is_(None) if value is None else column == value
 
 
-#: name -> (coerce(field, value), build(column, coerced value))
+#: name -> (coerce(field, value) -> the value(s) to bind, build(column, bound value(s)) -> condition).
+#: ``build`` gets either the coerced Python values or bind parameters standing for them (cached statements).
 LOOKUPS: dict[str, tuple[Callable[[Field | None, Any], Any], Callable[[Any, Any], Any]]] = {
     "exact": (_coerce, _exact),
     "iexact": (_text, lambda c, v: sa.func.lower(c) == sa.func.lower(v)),
@@ -113,12 +135,12 @@ LOOKUPS: dict[str, tuple[Callable[[Field | None, Any], Any], Callable[[Any, Any]
     "in": (_coerce_many, lambda c, v: c.in_(v)),
     "range": (_coerce_range, lambda c, v: c.between(v[0], v[1])),
     "isnull": (_coerce_bool, lambda c, v: c.is_(None) if v else c.is_not(None)),
-    "contains": (_text, lambda c, v: c.contains(v, autoescape=True)),
-    "icontains": (_text, lambda c, v: c.icontains(v, autoescape=True)),
-    "startswith": (_text, lambda c, v: c.startswith(v, autoescape=True)),
-    "istartswith": (_text, lambda c, v: c.istartswith(v, autoescape=True)),
-    "endswith": (_text, lambda c, v: c.endswith(v, autoescape=True)),
-    "iendswith": (_text, lambda c, v: c.iendswith(v, autoescape=True)),
+    "contains": (_pattern("%", "%"), _like),
+    "icontains": (_pattern("%", "%"), _ilike),
+    "startswith": (_pattern("", "%"), _like),
+    "istartswith": (_pattern("", "%"), _ilike),
+    "endswith": (_pattern("%", ""), _like),
+    "iendswith": (_pattern("%", ""), _ilike),
     "regex": (_text, lambda c, v: c.regexp_match(v)),
     "iregex": (_text, lambda c, v: c.regexp_match(v, flags="i")),
 }
