@@ -44,8 +44,12 @@ class ListFilter:
     async def choices(self, query_string: QueryString) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def _all_choice(self, query_string: QueryString) -> dict[str, Any]:
-        return {"label": "All", "selected": not self.params, "url": query_string({}, self.parameters())}
+    def _all_choice(self, query_string: QueryString, label: str = "All") -> dict[str, Any]:
+        return {"label": label, "selected": not self.params, "url": query_string({}, self.parameters())}
+
+    def _choice(self, query_string: QueryString, label: Any, wanted: dict[str, str]) -> dict[str, Any]:
+        """A sidebar link setting ``wanted`` (and clearing this filter's other parameters)."""
+        return {"label": label, "selected": self.params == wanted, "url": query_string(wanted, self.parameters())}
 
 
 class BooleanFilter(ListFilter):

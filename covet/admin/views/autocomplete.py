@@ -13,7 +13,7 @@ from covet.exceptions import BadRequest, PermissionDenied
 from covet.http import JSONResponse, Response
 from covet.orm import FieldError
 
-from .common import staff_or_login
+from .common import staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
@@ -22,9 +22,8 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 
 
+@staff_member_view
 async def autocomplete_view(site: AdminSite, request: Request) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     params = request.query_params
     missing = [name for name in ("app_label", "model_name", "field_name") if not params.get(name)]
     if missing:

@@ -11,7 +11,7 @@ from covet.http import RedirectResponse, Response
 from covet.messages import api as messages
 from covet.orm import atomic
 
-from .common import get_object_or_404, require, staff_or_login
+from .common import get_object_or_404, require, staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.options import ModelAdmin
@@ -19,17 +19,15 @@ if TYPE_CHECKING:
     from covet.http import Request
 
 
+@staff_member_view
 async def add_view(site: AdminSite, request: Request, app_label: str, model_name: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     model_admin = site.model_admin_for(app_label, model_name)
     await require(model_admin, request, "add")
     return await form_page(model_admin, request, None)
 
 
+@staff_member_view
 async def change_view(site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     model_admin = site.model_admin_for(app_label, model_name)
     await require(model_admin, request, "view")
     obj = await get_object_or_404(model_admin, request, object_id)
@@ -38,6 +36,7 @@ async def change_view(site: AdminSite, request: Request, app_label: str, model_n
     return await form_page(model_admin, request, obj)
 
 
+@staff_member_view
 async def object_redirect_view(
     site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str
 ) -> Response:

@@ -11,7 +11,7 @@ from covet.exceptions import PermissionDenied
 from covet.http import RedirectResponse, Response
 from covet.messages import api as messages
 
-from .common import require, staff_or_login
+from .common import require, staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.options import ModelAdmin
@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 ACTION_CHECKBOX = "_selected_action"
 
 
+@staff_member_view
 async def changelist_view(site: AdminSite, request: Request, app_label: str, model_name: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     model_admin = site.model_admin_for(app_label, model_name)
     await require(model_admin, request, "view")
     editable_forms: dict[Any, Any] | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -22,6 +24,20 @@ async def staff_or_login(site: AdminSite, request: Request) -> RedirectResponse 
         return None
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(site.url("login/") + "?" + urlencode({"next": path}), status_code=302)
+
+
+AdminView = Callable[..., Awaitable[Any]]
+
+
+def staff_member_view(view: AdminView) -> AdminView:
+    """Run ``view(site, request, ...)`` for active staff only; anyone else goes to the admin login page."""
+
+    @functools.wraps(view)
+    async def wrapper(site: AdminSite, request: Request, **params: Any) -> Any:
+        redirect = await staff_or_login(site, request)
+        return redirect if redirect is not None else await view(site, request, **params)
+
+    return wrapper
 
 
 async def require(model_admin: ModelAdmin, request: Request, action: str, obj: Any = None) -> None:

@@ -10,16 +10,15 @@ from covet.http import RedirectResponse, Response
 from covet.messages import api as messages
 from covet.orm import ProtectedError, RestrictedError, atomic
 
-from .common import get_object_or_404, require, staff_or_login
+from .common import get_object_or_404, require, staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
     from covet.http import Request
 
 
+@staff_member_view
 async def delete_view(site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     model_admin = site.model_admin_for(app_label, model_name)
     obj = await get_object_or_404(model_admin, request, object_id)
     await require(model_admin, request, "delete", obj)

@@ -8,16 +8,15 @@ from covet.admin.models import LogEntry
 from covet.admin.rendering import admin_render
 from covet.http import Response
 
-from .common import get_object_or_404, require, staff_or_login
+from .common import get_object_or_404, require, staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
     from covet.http import Request
 
 
+@staff_member_view
 async def history_view(site: AdminSite, request: Request, app_label: str, model_name: str, object_id: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     model_admin = site.model_admin_for(app_label, model_name)
     await require(model_admin, request, "view")
     obj = await get_object_or_404(model_admin, request, object_id)

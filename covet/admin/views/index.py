@@ -9,7 +9,7 @@ from covet.admin.rendering import admin_render
 from covet.exceptions import Http404
 from covet.http import Response
 
-from .common import staff_or_login
+from .common import staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
@@ -18,17 +18,15 @@ if TYPE_CHECKING:
 RECENT_ACTIONS = 10
 
 
+@staff_member_view
 async def index_view(site: AdminSite, request: Request) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     recent = await LogEntry.objects.filter(user_id=request.user.pk).order_by("-action_time", "-id")[:RECENT_ACTIONS]
     context = {"title": site.index_title, "app_list": await site.get_app_list(request), "recent_actions": recent}
     return admin_render(request, site, "admin/index.html", context)
 
 
+@staff_member_view
 async def app_index_view(site: AdminSite, request: Request, app_label: str) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     app_list = await site.get_app_list(request, app_label)
     if not app_list:
         raise Http404(f"The admin shows no models of an app “{app_label}” to you.")

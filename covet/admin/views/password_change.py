@@ -11,16 +11,15 @@ from covet.exceptions import ValidationError
 from covet.http import RedirectResponse, Response
 from covet.messages import api as messages
 
-from .common import staff_or_login
+from .common import staff_member_view
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
     from covet.http import Request
 
 
+@staff_member_view
 async def password_change_view(site: AdminSite, request: Request) -> Response:
-    if (redirect := await staff_or_login(site, request)) is not None:
-        return redirect
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         form = await request.form()
