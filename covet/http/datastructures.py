@@ -13,7 +13,8 @@ from covet.types import Scope
 
 _T = TypeVar("_T")
 
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# The port each URL scheme implies when a URL names none.
+DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 class Address(NamedTuple):
@@ -142,7 +143,7 @@ def _url_from_scope(scope: Scope) -> str:
             url = path
             return f"{url}?{query_string.decode('latin-1')}" if query_string else url
         host_name, port = server
-        host = host_name if port == _DEFAULT_PORTS.get(scheme) else f"{host_name}:{port}"
+        host = host_name if port == DEFAULT_PORTS.get(scheme) else f"{host_name}:{port}"
     url = f"{scheme}://{host}{path}"
     return f"{url}?{query_string.decode('latin-1')}" if query_string else url
 

@@ -12,9 +12,8 @@ from urllib.parse import unquote
 
 import httpx
 
+from covet.http.datastructures import DEFAULT_PORTS
 from covet.types import ASGIApp, Message
-
-DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 class ASGIDispatch(httpx.AsyncBaseTransport):
