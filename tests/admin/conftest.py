@@ -159,6 +159,7 @@ def _loaded(url: str) -> Any:
 
             settings.configure(**SETTINGS, DATABASES={"default": {"URL": url}})
             admin.site._registry.clear()
+            sys.modules.pop("covet.auth.admin", None)  # autodiscovery registers users and groups again
             app = covet.get_asgi_application()
             import admin_testapp.models as models
 
