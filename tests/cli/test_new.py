@@ -29,6 +29,7 @@ EXPECTED_FILES = {
     "blog/templates/blog/index.html",
     "blog/tests/__init__.py",
     "blog/tests/test_views.py",
+    "blog/tests/test_models.py",
     "tests/__init__.py",
     "tests/test_site.py",
     "tests/test_accounts.py",
