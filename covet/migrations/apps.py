@@ -18,10 +18,13 @@ class MigrationApp:
 
     label: str
     directory: Path
+    #: False for apps that ship their migrations with a package (Covet's own auth, admin...):
+    #: ``makemigrations`` without an app label leaves them alone.
+    editable: bool = True
 
     @classmethod
-    def for_package_dir(cls, label: str, package_dir: str | Path) -> MigrationApp:
-        return cls(label=label, directory=Path(package_dir) / "migrations")
+    def for_package_dir(cls, label: str, package_dir: str | Path, *, editable: bool = True) -> MigrationApp:
+        return cls(label=label, directory=Path(package_dir) / "migrations", editable=editable)
 
     def ensure_directory(self) -> None:
         """Create ``migrations/`` with an ``__init__.py`` so the revisions form a package next to the models."""

@@ -127,7 +127,8 @@ async def make_migrations(
         if app_label is None:
             raise MigrationError("--empty needs an app: covet makemigrations APP --empty")
         return [_make_empty(project, project.app(app_label), message)]
-    labels = frozenset([project.app(app_label).label]) if app_label else None
+    # Without an app label, only the project's own apps: packaged apps (Covet's auth, admin) ship migrations.
+    labels = frozenset([project.app(app_label).label] if app_label else [a.label for a in project.apps if a.editable])
     try:
         planned = await _autogenerate(project, labels, message, dry_run)
     except DatabaseBehind as behind:
@@ -150,7 +151,7 @@ async def make_migrations(
 
 
 async def _autogenerate(
-    project: MigrationProject, labels: frozenset[str] | None, message: str | None, dry_run: bool
+    project: MigrationProject, labels: frozenset[str], message: str | None, dry_run: bool
 ) -> list[PlannedRevision]:
     def autogenerate(connection: Connection) -> list[PlannedRevision]:
         config = _config(project, _options(project, labels=labels, connection=connection))

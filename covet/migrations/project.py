@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -48,8 +49,11 @@ class MigrationProject:
 
         covet.setup()
         owners = {model._meta.db_table: model._meta.app_label for model in registry.get_models()}
+        framework = Path(covet.__file__).resolve().parent
         migration_apps = [
-            MigrationApp.for_package_dir(config.label, config.path)
+            MigrationApp.for_package_dir(
+                config.label, config.path, editable=not Path(config.path).resolve().is_relative_to(framework)
+            )
             for config in registry.get_app_configs()
             if config.path is not None
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from covet.migrations import (
+    MigrationApp,
     MigrationError,
     MigrationProject,
     current_heads,
@@ -244,3 +246,19 @@ async def test_two_latest_migrations_of_one_app_are_refused(project_at: ProjectA
     with pytest.raises(MigrationError, match=r"App 'authors' has several latest migrations \(0002_"):
         await make_migrations(project, "authors", empty=True)
     assert initial.revision.startswith("0001_")
+
+
+async def test_packaged_apps_get_migrations_only_when_named(project_at: ProjectAt, apps: list[MigrationApp]) -> None:
+    # "authors" stands for an app like covet.auth, whose migrations ship inside its package.
+    packaged = [replace(apps[0], editable=False), apps[1]]
+    project = replace(project_at(1), apps=packaged)
+    [authors] = await make_migrations(project, "authors")
+    await migrate(project)
+
+    changed = replace(project_at(3), apps=packaged)
+    [books] = await make_migrations(changed)  # authors_author.bio changed too, but authors is packaged
+
+    assert books.app.label == "books" and authors.app.label == "authors"
+    assert [str(change) for change in (await make_migrations(changed, "authors", dry_run=True))[0].changes] == [
+        "+ column authors_author.bio"
+    ]
