@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import asgi_client
+from asgi_driving import asgi_client
 
 from covet.core import CovetApp
 from covet.core.debug.masking import MASK, cleanse, masked_pairs, settings_summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import asgi_client
+from asgi_driving import asgi_client
 
 from covet.core import CovetApp
 from covet.exceptions import Http404, ImproperlyConfigured

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import APPS_DIR, REPO_ROOT
+from served_project import APPS_DIR, REPO_ROOT
 
 SNIPPET = """
 import covet

@@ -6,7 +6,7 @@ import logging
 
 import httpx
 import pytest
-from conftest import asgi_client
+from asgi_driving import asgi_client
 
 from covet.core import CovetApp
 from covet.routing import Router

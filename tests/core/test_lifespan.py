@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import lifespan
+from asgi_driving import lifespan
 
 from covet.core import CovetApp
 from covet.routing import Router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import asgi_client
+from asgi_driving import asgi_client
 
 from covet.core import CovetApp
 from covet.exceptions import ImproperlyConfigured

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import anyio
 import httpx
 import pytest
-from conftest import Server, lifespan, serve
+from asgi_driving import lifespan
 from served_inprocess import build_app
+from served_project import Server, serve
 
 BACKENDS = ["asgi", "uvicorn", "granian"]
 

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import serve
+from served_project import serve
 from served_views import websocket_room
 
 from covet.core import CovetApp, WebSocket
