@@ -41,7 +41,10 @@ class MigrationProject:
 
     @classmethod
     def from_settings(cls, database: str = "default") -> MigrationProject:
-        """The project described by the loaded settings: INSTALLED_APPS, their models, DATABASES[database]."""
+        """The project described by the loaded settings: INSTALLED_APPS, their models, DATABASES[database].
+
+        Call it inside a coroutine: the engine belongs to the running event loop.
+        """
         import covet
         from covet.conf.apps import apps as registry
         from covet.orm.connections import get_engine
