@@ -24,6 +24,7 @@ EXPECTED_FILES = {
     "blog/apps.py",
     "blog/views.py",
     "blog/models.py",
+    "blog/admin.py",
     "blog/migrations/__init__.py",
     "blog/migrations/0001_072bb4_initial.py",
     "blog/templates/blog/index.html",
