@@ -194,6 +194,20 @@ def _make_empty(project: MigrationProject, app: MigrationApp, message: str | Non
     return planned
 
 
+def merge_migrations(project: MigrationProject, app_label: str, *, message: str | None = None) -> PlannedRevision:
+    """Join an app's several latest migrations (made on separate branches) with one revision after all of them."""
+    app = project.app(app_label)
+    config = build_config(project.apps)
+    history = AppHistory(app, ScriptDirectory.from_config(config))
+    heads = history.heads
+    if len(heads) < 2:
+        raise MigrationError(f"App '{app.label}' has one latest migration at most; there is nothing to merge.")
+    planned = PlannedRevision(app=app, revision=history.next_revision_id(), message=message or "merge", changes=[])
+    command.merge(config, [head.revision for head in heads], message=planned.message, rev_id=planned.revision)
+    _record_paths(project, [planned])
+    return planned
+
+
 def _record_paths(project: MigrationProject, planned: list[PlannedRevision]) -> None:
     if not planned:
         return
@@ -408,6 +422,7 @@ __all__ = [
     "StepCallback",
     "current_heads",
     "make_migrations",
+    "merge_migrations",
     "migrate",
     "show_migrations",
     "sql_migrate",

@@ -46,7 +46,7 @@ class AppHistory:
             names = ", ".join(script.revision for script in heads)
             raise MigrationError(
                 f"App '{self.app.label}' has several latest migrations ({names}), probably made on two branches. "
-                "Merge them into one revision (alembic merge) before making or applying new ones."
+                f"Join them with `covet makemigrations {self.app.label} --merge`, then carry on."
             )
         return heads[0] if heads else None
 

@@ -16,6 +16,7 @@ from covet.migrations import (
     MigrationProject,
     current_heads,
     make_migrations,
+    merge_migrations,
     migrate,
     show_migrations,
     sql_migrate,
@@ -243,9 +244,18 @@ async def test_two_latest_migrations_of_one_app_are_refused(project_at: ProjectA
     twin = second.path.with_name(second.path.name.replace(second.revision, "0002_f00d00"))
     twin.write_text(second.path.read_text().replace(second.revision, "0002_f00d00"))
 
-    with pytest.raises(MigrationError, match=r"App 'authors' has several latest migrations \(0002_"):
+    with pytest.raises(MigrationError, match=r"App 'authors' has several latest migrations \(0002_") as caught:
         await make_migrations(project, "authors", empty=True)
-    assert initial.revision.startswith("0001_")
+    assert "covet makemigrations authors --merge" in str(caught.value)
+
+    merged = merge_migrations(project, "authors")
+    assert merged.revision.startswith("0003_") and merged.path is not None
+    assert "0002_f00d00" in merged.path.read_text() and second.revision in merged.path.read_text()
+    steps = await migrate(project)
+    applied = {step.revision for step in steps if step.app_label == "authors"}
+    assert applied == {initial.revision, second.revision, "0002_f00d00", merged.revision}
+    with pytest.raises(MigrationError, match="nothing to merge"):
+        merge_migrations(project, "authors")
 
 
 async def test_packaged_apps_get_migrations_only_when_named(project_at: ProjectAt, apps: list[MigrationApp]) -> None:
