@@ -62,6 +62,7 @@ class Options:
         self.column_attnames: tuple[str, ...] = ()
         #: Built SELECTs by query shape (see covet.orm.query.cache); emptied when the table is rebuilt.
         self.statement_cache: dict[Any, Any] = {}
+        self._save_plan: list[tuple[Any, ...]] | None = None
 
     @property
     def label(self) -> str:
@@ -177,10 +178,25 @@ class Options:
             index.to_sqlalchemy(self.model)  # an Index built on a table's columns attaches to that table
         self.column_attnames = tuple(field.attname for field in self.local_fields)
         self.statement_cache.clear()
+        self._save_plan = None
         callbacks, self._on_table_ready = self._on_table_ready, []
         for callback in callbacks:
             callback()
         return table
+
+    def save_plan(self) -> list[tuple[Any, ...]]:
+        """Per concrete field, what saving needs to know, precomputed once (saving is a hot path):
+        (field, attname, column, reads plain value, types needing no coercion, has limits, is auto pk)."""
+        plan = self._save_plan
+        if plan is None:
+            from covet.orm.fields.numeric import AutoField
+
+            plan = self._save_plan = [
+                (field, field.attname, field.column, field.reads_plain_value, field.python_types,
+                 field.has_db_limits, field.primary_key and isinstance(field, AutoField))
+                for field in self.local_fields
+            ]
+        return plan
 
     @property
     def default_manager(self) -> Manager:

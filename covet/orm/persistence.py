@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from covet.orm.exceptions import DatabaseError, FieldError
 from covet.orm.execution import execute_write
-from covet.orm.fields.numeric import AutoField
 from covet.orm.signals import post_save, pre_save
 
 if TYPE_CHECKING:
@@ -28,15 +27,18 @@ def collect_values(instance: Model, adding: bool, names: set[str] | None) -> dic
     """column -> value to write, coerced and checked (ValidationError before any SQL); updates the instance."""
     values: dict[str, Any] = {}
     state = instance.__dict__
-    for field in instance._meta.local_fields:
-        if names is not None and field.name not in names and field.attname not in names:
+    for field, attname, column, plain, ready_types, limited, auto_pk in instance._meta.save_plan():
+        if names is not None and field.name not in names and attname not in names:
             continue
-        value = field.pre_save(instance, adding)
-        if value is None and field.primary_key and isinstance(field, AutoField):
-            continue
-        value = field.value_for_save(value)
-        state[field.attname] = value
-        values[field.column] = value
+        value = state.get(attname) if plain else field.pre_save(instance, adding)
+        if value is None:
+            if auto_pk:
+                continue
+            value = field.value_for_save(value)
+        elif limited or type(value) not in ready_types:
+            value = field.value_for_save(value)
+        state[attname] = value
+        values[column] = value
     return values
 
 

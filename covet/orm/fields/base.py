@@ -185,6 +185,16 @@ class Field:
     def pre_save(self, instance: Model, add: bool) -> Any:
         return instance.__dict__.get(self.attname)
 
+    @property
+    def reads_plain_value(self) -> bool:
+        """Whether ``pre_save`` just reads the attribute (no auto_now, no related object to check)."""
+        return type(self).pre_save is Field.pre_save
+
+    @property
+    def has_db_limits(self) -> bool:
+        """Whether ``check_db_limits`` checks anything (length, range, digits)."""
+        return type(self).check_db_limits is not Field.check_db_limits
+
     def validate(self, value: Any, instance: Model | None = None) -> None:
         if value is None:
             if not self.null:

@@ -109,6 +109,7 @@ class ForeignKey(Field):
     def clone(self) -> Field:
         field: Any = super().clone()
         field.remote_model = field.target_field = field.remote_rel = None
+        field.python_types = ()
         return field
 
     def resolve_relation(self) -> None:
@@ -121,6 +122,7 @@ class ForeignKey(Field):
         assert self.model is not None
         self.remote_model = remote
         self.target_field = remote._meta.get_field(self.to_field) if self.to_field else remote._meta.pk
+        self.python_types = self.target_field.python_types  # type: ignore[union-attr]
         self.remote_rel = ForeignObjectRel(self)
         remote._meta.add_related_object(self.remote_rel)
         install_reverse_accessor(self.remote_rel)
@@ -168,10 +170,6 @@ class ForeignKey(Field):
                 f"The {type(target).__name__} given for {self.name!r} is unsaved (no primary key); save it first."
             )
         return value
-
-    @property
-    def python_types(self) -> tuple[type, ...]:  # type: ignore[override]
-        return self.target_field.python_types if self.target_field is not None else ()
 
     def check_db_limits(self, value: Any) -> None:
         self._target().check_db_limits(value)
