@@ -130,3 +130,15 @@ def test_malformed_requests_do_not_stop_the_server(site_url: str) -> None:
     )
     assert bad_json.status_code == 400
     assert httpx.get(f"{site_url}/api/health").json() == {"status": "ok"}
+
+
+def test_the_superuser_signs_in_to_the_admin(site_url: str) -> None:
+    with httpx.Client(base_url=site_url) as browser:
+        assert browser.get("/admin/").status_code in (302, 303)
+        page = browser.get("/admin/login/")
+        form = {"username": SUPERUSER["username"], "password": SUPERUSER["password"], "csrf_token": csrf_token(page)}
+        assert browser.post("/admin/login/", data=form).status_code == 303
+        index = browser.get("/admin/")
+        assert index.status_code == 200
+        # The blog's Post model, registered by the template's blog/admin.py.
+        assert "Post" in index.text
