@@ -13,9 +13,30 @@
     var toggle = document.getElementById("action-toggle");
     var boxes = Array.prototype.slice.call(document.querySelectorAll("input.action-select"));
     var counter = document.querySelector(".action-counter");
+    var across = document.querySelector("input.select-across");
+    var question = document.querySelector(".select-all-question");
+    var allSelected = document.querySelector(".all-selected");
     if (!boxes.length) { return; }
+    function setAcross(on) {
+      if (across) { across.value = on ? "1" : "0"; }
+      if (allSelected) { allSelected.hidden = !on; }
+      if (counter) { counter.hidden = on; }
+      if (question && on) { question.hidden = true; }
+    }
+    if (question) {
+      question.querySelector("button").addEventListener("click", function () { setAcross(true); });
+    }
+    if (allSelected) {
+      allSelected.querySelector("button").addEventListener("click", function () {
+        setAcross(false);
+        boxes.forEach(function (box) { box.checked = false; });
+        refresh();
+      });
+    }
     function refresh() {
       var checked = boxes.filter(function (box) { return box.checked; }).length;
+      if (checked < boxes.length) { setAcross(false); }
+      if (question) { question.hidden = checked !== boxes.length || (across && across.value === "1"); }
       boxes.forEach(function (box) { box.closest("tr").classList.toggle("selected", box.checked); });
       if (counter) { counter.textContent = checked + " of " + boxes.length + " selected"; }
       if (toggle) { toggle.checked = checked === boxes.length; toggle.indeterminate = checked > 0 && checked < boxes.length; }
