@@ -34,7 +34,9 @@ class RawQuerySet:
             yield obj
 
     async def _fetch(self) -> list[Any]:
-        statement = sa.text(self.sql).bindparams(**self.params) if self.params else sa.text(self.sql)
+        text = sa.text(self.sql).bindparams(**self.params) if self.params else sa.text(self.sql)
+        # Columns named like the model's columns are read with their types (datetimes, decimals, ...).
+        statement = text.columns(**{column.name: column.type for column in self.model._meta.table.c})
         rows = await fetch_all(self.db, statement)
         if not rows:
             return []

@@ -246,6 +246,9 @@ async def test_str_query_explain_and_raw(library: dict[str, object], backend: st
     assert plan.strip()
     rows = await Book.objects.raw("SELECT * FROM orm_testapp_book WHERE title = :title", {"title": "Beta"})
     assert [row.title for row in rows] == ["Beta"] and rows[0].pk == library["books"][1].pk  # type: ignore[index]
+    assert rows[0].published == dt.date(2021, 6, 1) and rows[0].price == Decimal("20.00")  # typed like the fields
+    partial = await Author.objects.raw("SELECT id, name, joined FROM orm_testapp_author WHERE name = :n", {"n": "Bob"})
+    assert partial[0].name == "Bob" and partial[0].joined.tzinfo is not None
 
 
 async def test_using_alias(library: dict[str, object]) -> None:
