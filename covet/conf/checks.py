@@ -326,6 +326,13 @@ def check_hsts(settings: Any) -> list[CheckMessage]:
     ]
 
 
+def _warn_if_local_memory(settings: Any, alias: str, message: str, hint: str, check_id: str) -> list[CheckMessage]:
+    """``message`` as a warning when cache ``alias`` keeps its data in this process's memory."""
+    if _cache_backend(settings, alias) not in LOCAL_MEMORY_CACHES:
+        return []
+    return [warning(message, hint, check_id)]
+
+
 @register
 def check_sessions_are_shared(settings: Any) -> list[CheckMessage]:
     """Sessions in one process's memory are lost as soon as a request reaches another worker."""
@@ -334,17 +341,15 @@ def check_sessions_are_shared(settings: Any) -> list[CheckMessage]:
     if settings.SESSION_ENGINE != "cache":
         return []
     alias = settings.SESSION_CACHE_ALIAS
-    if _cache_backend(settings, alias) not in LOCAL_MEMORY_CACHES:
-        return []
-    return [
-        warning(
-            f'Sessions are kept in the memory of each process (SESSION_ENGINE "cache" on the local-memory cache '
-            f"{alias!r}) and DEBUG is off: with several workers (covet serve --prod --workers N) or machines, "
-            "users lose their session whenever a request reaches another process.",
-            f'{SHARED_STATE_HINT}, or set SESSION_ENGINE = "db".',
-            "sessions.W001",
-        )
-    ]
+    return _warn_if_local_memory(
+        settings,
+        alias,
+        f'Sessions are kept in the memory of each process (SESSION_ENGINE "cache" on the local-memory cache '
+        f"{alias!r}) and DEBUG is off: with several workers (covet serve --prod --workers N) or machines, "
+        "users lose their session whenever a request reaches another process.",
+        f'{SHARED_STATE_HINT}, or set SESSION_ENGINE = "db".',
+        "sessions.W001",
+    )
 
 
 @register
@@ -354,13 +359,11 @@ def check_rate_limits_are_shared(settings: Any) -> list[CheckMessage]:
     if settings.DEBUG is True or not limited or not settings.RATELIMIT_ENABLED:
         return []
     alias = settings.RATELIMIT_CACHE_ALIAS
-    if _cache_backend(settings, alias) not in LOCAL_MEMORY_CACHES:
-        return []
-    return [
-        warning(
-            f"Rate-limit counters are kept in the memory of each process (the local-memory cache {alias!r}) and "
-            "DEBUG is off: with N workers, clients get N times the configured rates (login attempts included).",
-            f"{SHARED_STATE_HINT}, or point RATELIMIT_CACHE_ALIAS at a Redis cache.",
-            "ratelimit.W001",
-        )
-    ]
+    return _warn_if_local_memory(
+        settings,
+        alias,
+        f"Rate-limit counters are kept in the memory of each process (the local-memory cache {alias!r}) and "
+        "DEBUG is off: with N workers, clients get N times the configured rates (login attempts included).",
+        f"{SHARED_STATE_HINT}, or point RATELIMIT_CACHE_ALIAS at a Redis cache.",
+        "ratelimit.W001",
+    )
