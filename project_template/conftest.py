@@ -10,7 +10,6 @@ Covet's pytest plugin provides the fixtures ``client`` (a TestClient on this pro
 * production-like settings: DEBUG off, and fast password hashing.
 """
 
-import asyncio
 import os
 import shutil
 import tempfile
@@ -51,12 +50,12 @@ def database():
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+async def empty_cache():
     """Start each test with an empty cache and fresh rate-limit counters (a local cache keeps its
     counters per cache object, so the cache objects are recreated too)."""
     from covet.cache import caches
 
-    asyncio.run(caches["default"].clear())
+    await caches["default"].clear()
     caches.reset()
 
 

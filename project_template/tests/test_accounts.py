@@ -5,7 +5,6 @@ import itertools
 import re
 
 import pytest
-
 from covet.auth.models import User
 
 PASSWORD = "tangerine-orbit-Vessel-91"
