@@ -25,7 +25,9 @@ def import_app(import_string: str) -> ASGIApp:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name is not None and module_name.startswith(exc.name):
+        # Only the module itself (or a package on its path) missing is the user's typo; a module missing from
+        # inside it is a dependency problem, and its own error says which.
+        if exc.name is not None and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             raise AppImportError(
                 f"Could not import module {module_name!r} (looked in {cwd} and sys.path). "
                 "Run from the project directory or check the spelling."
@@ -38,6 +40,8 @@ def import_app(import_string: str) -> ASGIApp:
         except AttributeError:
             raise AppImportError(f"Module {module_name!r} has no attribute {attribute_path!r}.") from None
     if not callable(target):
-        raise AppImportError(f"{import_string!r} is a {type(target).__name__}, not an ASGI application (a callable).")
+        raise AppImportError(
+            f"{import_string!r} is not an ASGI application (a callable): it is of type {type(target).__name__}."
+        )
     app: ASGIApp = target
     return app

@@ -54,7 +54,7 @@ def test_bad_environment_value_is_a_usage_error(dev_server: Callable[..., DevSer
         ("no_such_module:app", "Could not import module 'no_such_module'"),
         ("hello:missing", "Module 'hello' has no attribute 'missing'."),
         ("hello", "Invalid app 'hello': use the form 'module:attribute'"),
-        ("hello:NOT_CALLABLE", "'hello:NOT_CALLABLE' is a int, not an ASGI application"),
+        ("hello:NOT_CALLABLE", "'hello:NOT_CALLABLE' is not an ASGI application (a callable): it is of type int."),
     ],
 )
 def test_app_import_errors_exit_1_with_a_clear_message(
