@@ -17,12 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from covet.conf.importing import is_missing_module
 from covet.exceptions import ImproperlyConfigured
-
-
-def _missing_module(exc: ModuleNotFoundError, dotted: str) -> bool:
-    """Whether ``exc`` is about ``dotted`` (or one of its parents) itself, not an import inside it."""
-    return bool(exc.name) and (dotted == exc.name or dotted.startswith(f"{exc.name}."))
 
 
 def _has_submodule(module: ModuleType, name: str) -> bool:
@@ -81,7 +77,7 @@ class AppConfig:
         try:
             module = importlib.import_module(entry)
         except ModuleNotFoundError as exc:
-            if not _missing_module(exc, entry):
+            if not is_missing_module(exc, entry):
                 raise
             return cls._create_from_class_path(entry, exc)
         return cls._config_class_for(module)(entry, module)
@@ -120,7 +116,7 @@ class AppConfig:
             try:
                 config_class = getattr(importlib.import_module(module_path), class_name, None)
             except ModuleNotFoundError as exc:
-                if not _missing_module(exc, module_path):
+                if not is_missing_module(exc, module_path):
                     raise
         if config_class is None:
             raise ImproperlyConfigured(

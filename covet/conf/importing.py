@@ -8,6 +8,12 @@ from typing import Any
 from covet.exceptions import ImproperlyConfigured
 
 
+def is_missing_module(exc: ModuleNotFoundError, dotted: str) -> bool:
+    """Whether ``exc`` says that ``dotted`` itself (or a package on its path) is missing, as opposed to a module
+    that ``dotted`` imports: ``"shop_app"`` is not missing when its ``import shop`` fails."""
+    return bool(exc.name) and (dotted == exc.name or dotted.startswith(f"{exc.name}."))
+
+
 def import_string(dotted_path: str, *, setting: str | None = None) -> Any:
     """Import ``"package.module.Name"`` (or ``"package.module:Name"``) and return the attribute.
 

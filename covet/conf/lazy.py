@@ -19,6 +19,7 @@ from typing import Any
 from covet.conf import global_settings
 from covet.conf.discovery import add_to_sys_path, describe_missing_project, find_project
 from covet.conf.environ import apply_env_overrides
+from covet.conf.importing import is_missing_module
 from covet.conf.override import override
 from covet.conf.paths import resolve_sqlite_urls
 from covet.exceptions import ImproperlyConfigured
@@ -67,7 +68,7 @@ def load_settings_module(dotted: str, source: str) -> ModuleType:
     try:
         return importlib.import_module(dotted)
     except ModuleNotFoundError as exc:
-        if exc.name and (dotted == exc.name or dotted.startswith(exc.name + ".")):
+        if is_missing_module(exc, dotted):
             raise ImproperlyConfigured(
                 f"The settings module {dotted!r} (named by {source}) cannot be imported: {exc}. "
                 f"Check the name, and run from the project directory so that its package is importable."

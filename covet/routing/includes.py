@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from covet.conf.importing import is_missing_module
 from covet.exceptions import ImproperlyConfigured
 
 
@@ -38,7 +39,7 @@ def import_url_module(dotted_path: str) -> ModuleType:
     try:
         return importlib.import_module(dotted_path)
     except ModuleNotFoundError as exc:
-        if exc.name and dotted_path.startswith(exc.name):
+        if is_missing_module(exc, dotted_path):
             raise ImproperlyConfigured(
                 f"Cannot include URL module {dotted_path!r}: no module named {exc.name!r}. "
                 "Check the dotted path (and ROOT_URLCONF / INSTALLED_APPS)."

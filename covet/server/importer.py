@@ -7,6 +7,7 @@ import os
 import sys
 from typing import Any
 
+from covet.conf.importing import is_missing_module
 from covet.types import ASGIApp
 
 
@@ -25,9 +26,9 @@ def import_app(import_string: str) -> ASGIApp:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        # Only the module itself (or a package on its path) missing is the user's typo; a module missing from
-        # inside it is a dependency problem, and its own error says which.
-        if exc.name is not None and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+        # Only the module itself missing is the user's typo; a module missing from inside it is a dependency
+        # problem, and its own error says which.
+        if is_missing_module(exc, module_name):
             raise AppImportError(
                 f"Could not import module {module_name!r} (looked in {cwd} and sys.path). "
                 "Run from the project directory or check the spelling."

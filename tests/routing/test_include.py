@@ -55,6 +55,8 @@ def url_modules(tmp_path, monkeypatch):
         "from covet.routing import include\nurlpatterns = [include('site_urls_pkg.loop')]\n"
     )
     (package / "empty.py").write_text("x = 1\n")
+    # Its name starts with the name of the module it fails to import: a dependency problem, not a bad path.
+    (tmp_path / "shopping_urls.py").write_text("import shopping\nurlpatterns = []\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield "site_urls_pkg"
     set_root_router(None)
@@ -96,6 +98,8 @@ def test_include_errors_are_clear(url_modules) -> None:
         root.include(f"{url_modules}.nothere")
     with pytest.raises(ImproperlyConfigured, match="defines neither `urlpatterns`"):
         root.include(f"{url_modules}.empty")
+    with pytest.raises(ModuleNotFoundError, match="No module named 'shopping'"):
+        root.include("shopping_urls")
     with pytest.raises(ImproperlyConfigured, match="includes itself"):
         root.include(f"{url_modules}.loop")
     with pytest.raises(ImproperlyConfigured, match="Cannot include 42"):
