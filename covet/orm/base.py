@@ -292,19 +292,19 @@ class Model(metaclass=ModelBase):
         """clean_fields(), clean() and validate_unique(); one ValidationError with every message."""
         skipped = set(exclude)
         errors: dict[str, list[str]] = {}
-        for step in (self.clean_fields, self.clean):
-            try:
-                step(skipped) if step == self.clean_fields else step()  # bound methods are new objects: not `is`
-            except ValidationError as error:
-                for key, messages in error.messages.items():
-                    errors.setdefault(key, []).extend(messages)
+        try:
+            self.clean_fields(skipped)
+        except ValidationError as error:
+            _merge_messages(errors, error)
+        try:
+            self.clean()
+        except ValidationError as error:
+            _merge_messages(errors, error)
         if validate_unique:
-            unique_exclude = skipped | set(errors)
             try:
-                await self.validate_unique(unique_exclude)
+                await self.validate_unique(skipped | set(errors))
             except ValidationError as error:
-                for key, messages in error.messages.items():
-                    errors.setdefault(key, []).extend(messages)
+                _merge_messages(errors, error)
         if errors:
             raise ValidationError(errors)
 
@@ -321,6 +321,11 @@ class Model(metaclass=ModelBase):
         except FieldError:
             return getattr(self, name)
         return self.__dict__.get(field.attname)
+
+
+def _merge_messages(errors: dict[str, list[str]], error: ValidationError) -> None:
+    for key, messages in error.messages.items():
+        errors.setdefault(key, []).extend(messages)
 
 
 def _rebuild(cls: type[Model], state: dict[str, Any]) -> Model:

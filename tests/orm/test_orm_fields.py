@@ -97,6 +97,9 @@ async def test_full_clean_collects_messages_per_field() -> None:
     assert messages["status"][0].startswith("Value 'gone' is not a valid choice")
     assert "greater than or equal to 0" in messages["positive"][0] or "out of range" in messages["positive"][0]
     assert "char" not in messages  # blank=True
+    with pytest.raises(ValidationError) as info:
+        await obj.full_clean(exclude=["email", "url", "slug"])
+    assert set(info.value.messages) == {"status", "positive"}
     author = Author(name="")
     with pytest.raises(ValidationError) as info:
         await author.full_clean()
