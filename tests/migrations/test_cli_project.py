@@ -14,6 +14,9 @@ import sqlalchemy as sa
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
+# Each test runs several `covet` processes; generous for a loaded CI machine.
+pytestmark = pytest.mark.timeout(300)
+
 AUTHORS_MODELS = """
 from covet.orm import CharField, Model
 

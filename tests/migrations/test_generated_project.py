@@ -14,7 +14,10 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_MODELS = REPO_ROOT / "project_template" / "blog" / "models.py"
 
-pytestmark = pytest.mark.skipif(not TEMPLATE_MODELS.exists(), reason="the project template has no blog models yet")
+pytestmark = [
+    pytest.mark.skipif(not TEMPLATE_MODELS.exists(), reason="the project template has no blog models yet"),
+    pytest.mark.timeout(300),  # a dozen `covet` processes; generous for a loaded CI machine
+]
 
 
 def covet(cwd: Path, *args: str, database_url: str | None = None, expect: int = 0) -> str:
