@@ -240,3 +240,10 @@ def test_model_selection_errors_list_what_exists() -> None:
         index.select(["fixtures_io.Nope"])
     with pytest.raises(FixtureError, match=r"No models found for 'blog'\. Apps with models: fixtures_io"):
         index.select(["blog"])
+
+
+async def test_dumping_a_model_without_its_table_is_explained(engine: AsyncEngine) -> None:
+    with pytest.raises(
+        FixtureError, match=r"Can't read fixtures_io\.owner from table fixtures_io_owner: .*covet migrate"
+    ):
+        await dump_data(engine, [Owner])
