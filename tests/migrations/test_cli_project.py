@@ -205,7 +205,11 @@ async def test_cli_errors_are_one_line_and_exit_nonzero(project: Project) -> Non
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     "unusable_url",
-    ["postgresql://postgres:secret@127.0.0.1:1/nowhere", "sqlite:////nonexistent-directory/db.sqlite3"],
+    [
+        "postgresql://postgres:secret@127.0.0.1:1/nowhere",
+        "postgresql://postgres:secret@127.0.0.1:5432/covet_no_such_database",
+        "sqlite:////nonexistent-directory/db.sqlite3",
+    ],
 )
 async def test_an_unreachable_database_is_explained(project: Project, unusable_url: str) -> None:
     project.database_url = unusable_url

@@ -32,7 +32,7 @@ def run_on_project(database: str, work: Callable[[MigrationProject], Awaitable[T
     """Load the project, then run ``work`` on it in a fresh event loop; Covet errors become one-line failures."""
     load_project()
     # Imported here, not at module level: `covet --help` and unrelated commands need not load Alembic.
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from covet.migrations import MigrationProject
 
@@ -40,10 +40,11 @@ def run_on_project(database: str, work: Callable[[MigrationProject], Awaitable[T
         project = MigrationProject.from_settings(database)
         try:
             return await work(project)
-        except (OSError, OperationalError) as exc:
+        except (OSError, DBAPIError) as exc:
             url = project.engine.url.render_as_string(hide_password=True)
+            detail = exc.orig if isinstance(exc, DBAPIError) else exc
             raise CommandError(
-                f"Can't use the database {url} (settings.DATABASES[{database!r}]): {exc}. "
+                f"Can't use the database {url} (settings.DATABASES[{database!r}]): {detail}. "
                 "Check the URL and that the database server is running and reachable."
             ) from exc
         finally:
