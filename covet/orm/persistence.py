@@ -76,7 +76,7 @@ async def save_instance(
             adding = True
             values = collect_values(instance, adding, None)
     if adding:
-        result = await execute_write(db, table.insert(), values)
+        result = await execute_write(db, meta.insert_statement, values)
         if pk.column not in values:
             instance.__dict__[pk.attname] = result.inserted_primary_key[0]
     instance.__dict__["_db"] = db
