@@ -103,20 +103,30 @@ def _parse_bool(raw: str) -> bool:
     raise ValueError(raw)
 
 
+def _byte_count(raw: str) -> int:
+    return int(raw)
+
+
+def _count(raw: str) -> int:
+    return int(raw)
+
+
+# What each parser accepts, for the error message of a bad value.
 _EXPECTED: dict[Callable[[str], Any], str] = {
-    int: "a whole number of bytes",
+    _byte_count: "a whole number of bytes",
+    _count: "a whole number",
     float: "a number of seconds",
     _parse_bool: "true or false",
 }
 
 # Environment variable -> (ServerConfig field, parser). Shared with the production server.
 ENV_VARIABLES: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "COVET_MAX_HEADER_SIZE": ("max_header_size", int),
-    "COVET_MAX_BODY_SIZE": ("max_body_size", int),
+    "COVET_MAX_HEADER_SIZE": ("max_header_size", _byte_count),
+    "COVET_MAX_BODY_SIZE": ("max_body_size", _byte_count),
     "COVET_HEADER_TIMEOUT": ("header_timeout", float),
     "COVET_BODY_TIMEOUT": ("body_timeout", float),
     "COVET_KEEPALIVE_TIMEOUT": ("keep_alive_timeout", float),
     "COVET_SHUTDOWN_TIMEOUT": ("shutdown_timeout", float),
-    "COVET_MAX_CONNECTIONS": ("max_connections", int),
+    "COVET_MAX_CONNECTIONS": ("max_connections", _count),
     "COVET_ACCESS_LOG": ("access_log", _parse_bool),
 }

@@ -53,6 +53,7 @@ def test_the_shared_variable_names_are_stable() -> None:
         ({"COVET_HEADER_TIMEOUT": "soon"}, "COVET_HEADER_TIMEOUT='soon' is not valid: expected a number of seconds"),
         ({"COVET_MAX_BODY_SIZE": "1.5"}, "COVET_MAX_BODY_SIZE='1.5' is not valid: expected a whole number of bytes"),
         ({"COVET_ACCESS_LOG": "maybe"}, "COVET_ACCESS_LOG='maybe' is not valid: expected true or false"),
+        ({"COVET_MAX_CONNECTIONS": "lots"}, "COVET_MAX_CONNECTIONS='lots' is not valid: expected a whole number "),
         ({"COVET_MAX_HEADER_SIZE": "0"}, "max_header_size must be greater than zero, got 0"),
     ],
 )
