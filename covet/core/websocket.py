@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from covet.http import HTTPConnection
+from covet.http.datastructures import encode_header
 from covet.types import Message, Receive, Scope, Send
 
 
@@ -49,7 +50,7 @@ class WebSocket(HTTPConnection):
                 self.connection_state = WebSocketState.CLOSED
                 raise WebSocketDisconnect(message.get("code", 1000))
             self._connect_received = True
-        raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        raw_headers = [encode_header(name, value) for name, value in headers]  # refuses CR/LF, says why
         await self._send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": raw_headers})
         self.connection_state = WebSocketState.CONNECTED
 

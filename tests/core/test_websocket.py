@@ -112,6 +112,9 @@ async def test_misuse_raises_clear_errors() -> None:
         await websocket.accept()
     with pytest.raises(ValueError, match="type 'websocket'"):
         WebSocket({"type": "http"}, receive, send)
+    fresh = WebSocket(scope, receive, send)
+    with pytest.raises(ValueError, match="line break"):
+        await fresh.accept(headers=[("x-room", "a\r\nset-cookie: stolen=1")])
 
 
 async def test_websocket_over_uvicorn(tmp_path) -> None:
