@@ -7,6 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,13 +51,18 @@ class GeneratedSite:
         return result.stdout + result.stderr
 
     @contextmanager
-    def serve(self, env: Mapping[str, str]) -> Iterator[str]:
-        """`covet runserver --noreload` on a free port; yields its base URL, stops it afterwards."""
+    def serve(self, env: Mapping[str, str], *, prod_workers: int = 0) -> Iterator[str]:
+        """`covet runserver --noreload` (or, with ``prod_workers``, `covet serve --prod` with that many worker
+        processes) on a free port; yields its base URL, stops it afterwards."""
         port = free_port()
-        log_path = self.root / f"runserver-{port}.log"
+        address = f"127.0.0.1:{port}"
+        command = ["runserver", address, "--noreload"]
+        if prod_workers:
+            command = ["serve", "--prod", "--bind", address, "--workers", str(prod_workers)]
+        log_path = self.root / f"{command[0]}-{port}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "covet", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                [sys.executable, "-m", "covet", *command],
                 cwd=self.root,
                 env=self.environment(env),
                 stdout=log,
@@ -65,11 +71,24 @@ class GeneratedSite:
             try:
                 try:
                     wait_until_listening(port, process)
+                    if prod_workers:
+                        wait_for_children(process.pid, prod_workers)
                 except RuntimeError as exc:
                     raise AssertionError(f"{exc}\n{log_path.read_text(errors='replace')}") from exc
-                yield f"http://127.0.0.1:{port}"
+                yield f"http://{address}"
             finally:
-                stop_process(process)
+                stop_process(process, timeout=20)
+
+
+def wait_for_children(pid: int, count: int, timeout: float = 30.0) -> None:
+    """Return once process ``pid`` has ``count`` child processes (the prod server's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if children.exists() and len(children.read_text().split()) >= count:
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"The server process {pid} did not start {count} workers within {timeout} s.")
 
 
 def production_environment(**extra: str) -> dict[str, str]:
