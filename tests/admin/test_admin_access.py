@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD, AdminProject, csrf_of
+from admin_project import PASSWORD, AdminProject, csrf_of
 
 from covet.conf import settings
 

@@ -3,7 +3,7 @@ action with a confirmation page, and the refusals (nothing selected, unknown act
 
 from __future__ import annotations
 
-from conftest import AdminProject, csrf_of
+from admin_project import AdminProject, csrf_of
 
 from covet.admin.models import DELETION, LogEntry
 

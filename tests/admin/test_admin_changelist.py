@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from conftest import AdminProject, csrf_of
+from admin_project import AdminProject, csrf_of
 from sqlalchemy import event
 
 from covet.orm import get_engine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import AdminProject, csrf_of
+from admin_project import AdminProject, csrf_of
 
 POSTS = "/admin/admin_testapp/post/"
 

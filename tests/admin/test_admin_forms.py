@@ -4,7 +4,7 @@ and filterable widgets, and stacked inlines."""
 from __future__ import annotations
 
 import pytest
-from conftest import AdminProject
+from admin_project import AdminProject
 
 from covet import admin
 from covet.exceptions import ImproperlyConfigured

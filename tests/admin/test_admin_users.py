@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import AdminProject
+from admin_project import AdminProject
 
 USERS = "/admin/auth/user/"
 
