@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any, Unpack
 from urllib.parse import quote
@@ -27,6 +28,17 @@ _LOCATION_SAFE = ":/%#?=@[]!$&'()*+,;~"
 
 # What delete_cookie() sends as Expires: a moment long past.
 _EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+@functools.lru_cache(maxsize=128)
+def content_type_header(media_type: str, charset: str) -> tuple[bytes, bytes]:
+    """The ``Content-Type`` header for ``media_type`` (``text/*`` gets ``charset``), validated like any header.
+
+    Cached: a handful of media types serve every response.
+    """
+    if media_type.startswith("text/") and "charset=" not in media_type.lower():
+        media_type += f"; charset={charset}"
+    return encode_header("content-type", media_type)
 
 
 def sends_body(scope: Scope) -> bool:
@@ -88,10 +100,7 @@ class Response:
         ):
             raw.append((b"content-length", str(content_length).encode("latin-1")))
         if self.media_type is not None and b"content-type" not in present:
-            content_type = self.media_type
-            if content_type.startswith("text/") and "charset=" not in content_type.lower():
-                content_type += f"; charset={self.charset}"
-            raw.append((b"content-type", content_type.encode("latin-1")))
+            raw.append(content_type_header(self.media_type, self.charset))
         return raw
 
     @property

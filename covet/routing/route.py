@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from covet.exceptions import ImproperlyConfigured
+from covet.http.datastructures import encode_header
 from covet.routing.template import PathTemplate, parse_template
 
 RouteKind = Literal["http", "websocket", "static"]
@@ -105,6 +106,12 @@ class Route:
             content_type += "; charset=utf-8"  # what the Response family would add: both servers send the same
         if not isinstance(body, bytes):
             raise ImproperlyConfigured(f"Static route {path!r}: body must be bytes or str, got {type(body).__name__}.")
+        header_items = tuple((str(key), str(value)) for key, value in (headers or {}).items())
+        for header_name, value in (*header_items, ("content-type", content_type)):
+            try:  # checked now, so a bad header fails at startup rather than on every request
+                encode_header(header_name, value)
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"Static route {path!r}: {exc}") from None
         return cls(
             path=path,
             endpoint=None,
@@ -115,7 +122,7 @@ class Route:
             is_async=False,
             body=body,
             content_type=content_type,
-            headers=tuple((str(key), str(value)) for key, value in (headers or {}).items()),
+            headers=header_items,
         )
 
     def with_prefix(self, prefix: str, namespace: str | None = None) -> Route:

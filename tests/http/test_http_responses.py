@@ -56,6 +56,13 @@ def test_explicit_headers_win_and_bodiless_statuses_have_no_length() -> None:
     assert Response().headers["content-length"] == "0"
 
 
+def test_a_media_type_with_a_line_break_is_refused() -> None:
+    # It went into the raw headers unchecked: a header injection for any server that trusts its app.
+    with pytest.raises(ValueError, match="Header 'content-type' contains a line break"):
+        Response("x", media_type="text/html\r\nSet-Cookie: session=attacker")
+    assert Response("x", media_type="application/xml").headers["content-type"] == "application/xml"
+
+
 def test_unsupported_content_type_says_what_to_use() -> None:
     with pytest.raises(TypeError, match="Use JSONResponse"):
         Response({"a": 1})

@@ -156,6 +156,10 @@ def test_static_route_record(router: Router) -> None:
         r.static("/x/{id}", b"")
     with pytest.raises(ImproperlyConfigured, match="body must be bytes or str"):
         r.static("/y", 12)  # type: ignore[arg-type]
+    with pytest.raises(ImproperlyConfigured, match="Static route '/z': Header 'X-Note' contains a line break"):
+        r.static("/z", "z", headers={"X-Note": "a\r\nSet-Cookie: s=1"})
+    with pytest.raises(ImproperlyConfigured, match="Header 'content-type' has characters outside Latin-1"):
+        r.static("/z", "z", content_type="text/\u2603")
     assert len(r.routes) == 1
 
 
