@@ -23,7 +23,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from covet.conf import settings
+from covet.exceptions import ImproperlyConfigured
 from covet.http import RedirectResponse, Request, Response
+from covet.http.datastructures import encode_header
 from covet.middleware import GetResponse
 from covet.middleware.audit import audit
 from covet.middleware.hosts import is_allowed_host
@@ -64,7 +66,10 @@ class SecurityMiddleware:
             elif isinstance(value, Mapping):
                 value = format_csp(value)
             if value:
-                self.static_headers.append((name.lower().encode("latin-1"), str(value).encode("latin-1")))
+                try:
+                    self.static_headers.append(encode_header(name, str(value)))
+                except ValueError as exc:  # a multi-line policy string, say: refuse it at startup, not per response
+                    raise ImproperlyConfigured(f"settings.{setting}: {exc}") from None
         hsts = self._hsts_value()
         self.hsts = (b"strict-transport-security", hsts.encode("latin-1")) if hsts else None
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from requests_in_memory import make_request, run
+import pytest
+from requests_in_memory import make_request, ok_view, run
 
 from covet.conf import settings
+from covet.exceptions import ImproperlyConfigured
 from covet.http import PlainTextResponse, Request, Response
 from covet.middleware.security import SecurityMiddleware, format_csp
 
@@ -72,3 +74,12 @@ async def test_ssl_redirect_never_goes_to_a_host_that_is_not_allowed() -> None:
     with settings.override(SECURE_SSL_REDIRECT=True, SECURE_SSL_HOST="secure.example", ALLOWED_HOSTS=["testserver"]):
         pinned = await run(SecurityMiddleware, make_request(host="evil.example", path="/x"))
     assert pinned.headers["location"] == "https://secure.example/x"
+
+
+def test_a_policy_that_would_split_the_headers_is_refused_at_startup() -> None:
+    multi_line = "default-src 'self';\n    img-src *"
+    with (
+        settings.override(SECURE_CONTENT_SECURITY_POLICY=multi_line),
+        pytest.raises(ImproperlyConfigured, match="SECURE_CONTENT_SECURITY_POLICY: Header 'Content-Security-Policy'"),
+    ):
+        SecurityMiddleware(ok_view)
