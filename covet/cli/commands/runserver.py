@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -13,6 +13,9 @@ from covet.cli.check_report import print_check_messages
 from covet.cli.console import stderr
 from covet.cli.errors import CommandError
 from covet.cli.project import load_project, project_root
+
+if TYPE_CHECKING:
+    from covet.server.config import ServerConfig
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -67,7 +70,7 @@ SERVER_SETTINGS = {
 }
 
 
-def server_config_from_settings(host: str, port: int) -> Any:
+def server_config_from_settings(host: str, port: int) -> ServerConfig:
     """The dev server's configuration: the settings' limits, unless a ``COVET_*`` variable sets one."""
     from covet.conf import settings
     from covet.server.config import ENV_VARIABLES, ServerConfig
