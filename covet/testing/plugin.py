@@ -10,11 +10,15 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from covet.testing.settings_fixture import SettingsFixture
+
+if TYPE_CHECKING:
+    from covet.conf.lazy import LazySettings
+    from covet.testing.client import AsyncTestClient, TestClient
 
 if importlib.util.find_spec("pytest_asyncio") is not None:
     import pytest_asyncio
@@ -39,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[SETTINGS_ENV_VAR] = location.settings_module
 
 
-def _loaded_settings() -> Any:
+def _loaded_settings() -> LazySettings:
     """The settings, falling back to the global defaults when there is no project (framework tests)."""
     from covet.conf import settings
     from covet.conf.discovery import find_project
@@ -60,7 +64,7 @@ def settings() -> Iterator[SettingsFixture]:
 
 
 @pytest.fixture
-def client() -> Iterator[Any]:
+def client() -> Iterator[TestClient]:
     """A ``TestClient`` on the project's application, with its lifespan started."""
     import covet
     from covet.testing.client import TestClient
@@ -70,7 +74,7 @@ def client() -> Iterator[Any]:
 
 
 @async_fixture
-async def async_client() -> AsyncIterator[Any]:
+async def async_client() -> AsyncIterator[AsyncTestClient]:
     """An ``AsyncTestClient`` on the project's application, with its lifespan started."""
     import covet
     from covet.testing.client import AsyncTestClient
