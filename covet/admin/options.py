@@ -255,7 +255,9 @@ class ModelAdmin(BaseModelAdmin):
             checks = [getattr(self, f"has_{permission}_permission") for permission in allowed]
             if all([await check(request) for check in checks]):
                 description = getattr(func, "short_description", None) or name.replace("_", " ").capitalize()
-                found[name] = (func, name, description % {"verbose_name_plural": self.opts.verbose_name_plural})
+                if "%(verbose_name_plural)s" in description:  # Django's placeholder; other "%" stay as typed
+                    description = description.replace("%(verbose_name_plural)s", str(self.opts.verbose_name_plural))
+                found[name] = (func, name, description)
         return found
 
     # -- saving and history -----------------------------------------------------------------------------------------

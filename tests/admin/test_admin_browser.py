@@ -231,3 +231,7 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     expect(page.locator(".recent-actions li.deletelink")).to_have_count(1)
     page.emulate_media(color_scheme="dark")
     page.screenshot(path=str(ARTIFACTS / "admin_index_dark.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme="light")
+    page.goto("/admin/blog/post/")
+    page.screenshot(path=str(ARTIFACTS / "admin_changelist_mobile.png"), full_page=True)
