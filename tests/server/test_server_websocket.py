@@ -98,20 +98,22 @@ async def test_client_close_reaches_the_app_as_disconnect() -> None:
     assert disconnects == [1000]
 
 
+async def refused_handshake_status(address: tuple[str, int], path: str) -> int:
+    """The HTTP status the server answered a WebSocket handshake for ``path`` with (it must refuse it)."""
+    with pytest.raises(InvalidStatus) as info:
+        async with connect(ws_url(address, path)):
+            pass
+    return info.value.response.status_code
+
+
 async def test_refused_before_accept_is_a_403() -> None:
     async with serving(echo_app, lifespan="off") as address:
-        with pytest.raises(InvalidStatus) as info:
-            async with connect(ws_url(address, "/deny")):
-                pass
-    assert info.value.response.status_code == 403
+        assert await refused_handshake_status(address, "/deny") == 403
 
 
 async def test_exception_before_accept_is_a_500_and_after_accept_a_1011_close() -> None:
     async with serving(echo_app, lifespan="off") as address:
-        with pytest.raises(InvalidStatus) as info:
-            async with connect(ws_url(address, "/crash-before-accept")):
-                pass
-        assert info.value.response.status_code == 500
+        assert await refused_handshake_status(address, "/crash-before-accept") == 500
         async with connect(ws_url(address)) as websocket:
             await websocket.send("boom")
             with pytest.raises(ConnectionClosed) as closed:
