@@ -9,6 +9,7 @@ from covet.admin.deletion import summarize_deletion
 from covet.admin.rendering import admin_render
 from covet.exceptions import PermissionDenied
 from covet.messages import api as messages
+from covet.orm import ProtectedError, RestrictedError, atomic
 
 if TYPE_CHECKING:
     from covet.admin.options import ModelAdmin
@@ -23,15 +24,21 @@ async def delete_selected(model_admin: ModelAdmin, request: Request, queryset: A
     objects = await queryset
     opts = model_admin.opts
     form = await request.form()
-    if form.get("post") == "yes":
-        for obj in objects:
-            await model_admin.log_deletion(request, obj, str(obj))
-        await model_admin.delete_queryset(request, queryset)
-        noun = opts.verbose_name if len(objects) == 1 else opts.verbose_name_plural
-        messages.success(request, f"Successfully deleted {len(objects)} {noun}.")
-        return None
     summary = await summarize_deletion(objects)
+    if form.get("post") == "yes" and not summary.protected:
+        try:
+            async with atomic():
+                for obj in objects:
+                    await model_admin.log_deletion(request, obj, str(obj))
+                await model_admin.delete_queryset(request, queryset)
+        except (ProtectedError, RestrictedError) as exc:  # rows added since the summary was made
+            summary.protected = str(exc)
+        else:
+            noun = opts.verbose_name if len(objects) == 1 else opts.verbose_name_plural
+            messages.success(request, f"Successfully deleted {len(objects)} {noun}.")
+            return None
     title = "Cannot delete" if summary.protected else "Are you sure?"
+    status = 409 if summary.protected and form.get("post") == "yes" else 200
     return admin_render(
         request,
         model_admin.admin_site,
@@ -44,4 +51,5 @@ async def delete_selected(model_admin: ModelAdmin, request: Request, queryset: A
             "summary": summary,
             "action_name": "delete_selected",
         },
+        status_code=status,
     )

@@ -187,3 +187,23 @@ async def test_autocomplete_endpoint(project: AdminProject) -> None:
     assert (await viewer.get(url + "news")).status_code == 200
     visitor = await project.client()
     assert (await visitor.get(url + "news")).status_code == 302
+
+
+async def test_protected_objects_are_not_deleted(project: AdminProject) -> None:
+    category = await project.models.Category.objects.create(name="Kept")
+    await project.models.Post.objects.create(title="Holds it", author=project.users["root"], category=category)
+    client = await project.client("root")
+    url = f"/admin/admin_testapp/category/{category.pk}/delete/"
+    page = await client.get(url)
+    assert page.status_code == 200 and "Cannot delete" in page.text and "PROTECT" in page.text
+    assert "Yes, I" not in page.text
+    refused = await client.post(url, data={"post": "yes", "csrf_token": csrf_of(page.text)})
+    assert refused.status_code == 409 and "Cannot delete" in refused.text
+    assert await project.models.Category.objects.filter(pk=category.pk).exists()
+    token = csrf_of(refused.text)
+    action = await client.post(
+        "/admin/admin_testapp/category/",
+        data={"action": "delete_selected", "_selected_action": [str(category.pk)], "post": "yes", "csrf_token": token},
+    )
+    assert action.status_code == 409 and "Cannot delete" in action.text
+    assert await project.models.Category.objects.filter(pk=category.pk).exists()
