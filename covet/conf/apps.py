@@ -191,6 +191,8 @@ class Apps:
         configs: dict[str, AppConfig] = {}
         for entry in installed_apps:
             config = AppConfig.create(entry)
+            if config.label in configs and configs[config.label].name == config.name:
+                raise ImproperlyConfigured(f"INSTALLED_APPS lists {config.name!r} twice; remove one of the entries.")
             if config.label in configs:
                 raise ImproperlyConfigured(
                     f"Two installed apps have the label {config.label!r}: {configs[config.label].name!r} and "

@@ -111,6 +111,11 @@ def test_duplicate_labels_are_refused_and_the_registry_stays_empty(app_tree):
     assert registry.get_app_config("alpha").name == app_tree.alpha
 
 
+def test_an_app_listed_twice_is_named_as_such(app_tree):
+    with pytest.raises(ImproperlyConfigured, match=f"INSTALLED_APPS lists '{app_tree.alpha}' twice"):
+        Apps().populate([app_tree.alpha, app_tree.alpha])
+
+
 def test_unimportable_app_is_a_clear_error(isolated):
     with pytest.raises(ImproperlyConfigured) as info:
         Apps().populate(["no_such_app_qq"])
