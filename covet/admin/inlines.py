@@ -8,6 +8,7 @@ object with the prefix ``<prefix>-<n>``; existing objects carry their key in ``<
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from covet.admin.forms import build_form_class, load_form_choices
@@ -71,15 +72,36 @@ class InlineModelAdmin(BaseModelAdmin):
         check = getattr(parent, f"has_{action}_permission")
         return bool(await check(request))
 
-    async def get_formset(self, request: Request, parent: Any, data: Mapping[str, Any] | None) -> InlineFormSet:
-        """The inline's forms for ``parent`` (None for a new one), bound to ``data`` when posted."""
+    async def get_formset(
+        self, request: Request, parent: Any, data: Mapping[str, Any] | None, *, read_only: bool = False
+    ) -> InlineFormSet:
+        """The inline's forms for ``parent`` (None for a new one), bound to ``data`` when posted; ``read_only`` when
+        the user may only view the parent."""
         form_class = build_form_class(self, self.form_field_names(request, parent, skip=[self.fk.name]))
         existing: list[Any] = []
         if parent is not None and parent.pk is not None:
             existing = await self.get_queryset(request).filter(**{self.fk.name: parent.pk}).order_by("pk")
-        formset = InlineFormSet(self, form_class, parent, existing, data)
+        rights = (
+            InlineRights(False, False, False)
+            if read_only
+            else InlineRights(
+                add=await self.has_add_permission(request, parent),
+                change=await self.has_change_permission(request, parent),
+                delete=self.can_delete and await self.has_delete_permission(request, parent),
+            )
+        )
+        formset = InlineFormSet(self, form_class, parent, existing, data, rights)
         await formset.build()
         return formset
+
+
+@dataclass(frozen=True)
+class InlineRights:
+    """What the user may do to the inline's objects: its model's own add/change/delete permissions."""
+
+    add: bool = True
+    change: bool = True
+    delete: bool = True
 
 
 class TabularInline(InlineModelAdmin):
@@ -104,8 +126,10 @@ class InlineFormSet:
         parent: Any,
         existing: list[Any],
         data: Mapping[str, Any] | None,
+        rights: InlineRights | None = None,
     ) -> None:
         self.inline = inline
+        self.rights = rights or InlineRights()
         self.form_class = form_class
         self.parent = parent
         self.existing = existing
@@ -121,6 +145,8 @@ class InlineFormSet:
         return self.data is not None
 
     def _total(self) -> int:
+        if not self.rights.add:
+            return len(self.existing)
         if self.data is None:
             total = len(self.existing) + self.inline.extra
         else:
@@ -136,6 +162,9 @@ class InlineFormSet:
         for index in range(self._total()):
             instance = self.existing[index] if index < len(self.existing) else None
             form = self.form_class(self.data, instance=instance, prefix=f"{self.prefix}-{index}")
+            if instance is not None and not self.rights.change:
+                for field in form.fields.values():
+                    field.disabled = True  # shown; what is posted for it is ignored
             await load_form_choices(form, self.inline)
             self.forms.append(form)
 
@@ -143,7 +172,7 @@ class InlineFormSet:
         return {"TOTAL_FORMS": len(self.forms), "INITIAL_FORMS": len(self.existing)}
 
     def is_deleting(self, index: int) -> bool:
-        if self.data is None or not self.inline.can_delete or index >= len(self.existing):
+        if self.data is None or not self.rights.delete or index >= len(self.existing):
             return False
         return str(self.data.get(f"{self.prefix}-{index}-DELETE", "")).lower() in ("on", "1", "true")
 

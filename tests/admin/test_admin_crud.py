@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from admin_project import AdminProject, csrf_of
 
 POSTS = "/admin/admin_testapp/post/"
@@ -207,3 +209,30 @@ async def test_protected_objects_are_not_deleted(project: AdminProject) -> None:
     )
     assert action.status_code == 409 and "Cannot delete" in action.text
     assert await project.models.Category.objects.filter(pk=category.pk).exists()
+
+
+async def test_inlines_follow_the_inline_models_permissions(project: AdminProject) -> None:
+    from covet.auth.models import Permission
+
+    viewer = project.users["viewer"]
+    for codename in ("change_post", "view_comment"):
+        perm = await Permission.objects.create(app_label="admin_testapp", codename=codename, name=codename)
+        await viewer.user_permissions.add(perm)
+    post = await project.models.Post.objects.create(title="Shared", author=project.users["root"])
+    comment = await project.models.Comment.objects.create(post=post, text="Original")
+    client = await project.client("viewer")
+    url = f"{POSTS}{post.pk}/change/"
+    page = await client.get(url)
+    assert 'name="comments-0-text"' in page.text and 'name="comments-1-text"' not in page.text  # no extra rows
+    assert "comments-0-DELETE" not in page.text
+    text_input = re.search(r'<input[^>]*name="comments-0-text"[^>]*>', page.text)
+    assert text_input is not None and " disabled" in text_input.group(0)
+    saved = await client.post(url, data={
+        **form_data(title="Shared, edited", author=str(project.users["root"].pk)),
+        "comments-TOTAL_FORMS": "2", "comments-INITIAL_FORMS": "1", "comments-0-text": "Hacked",
+        "comments-0-DELETE": "on", "comments-1-text": "Smuggled", "_save": "1", "csrf_token": csrf_of(page.text),
+    })  # fmt: skip
+    assert saved.status_code == 303
+    assert (await project.models.Post.objects.get(pk=post.pk)).title == "Shared, edited"
+    assert [c.text for c in await project.models.Comment.objects.all()] == ["Original"]
+    assert (await project.models.Comment.objects.get(pk=comment.pk)).text == "Original"

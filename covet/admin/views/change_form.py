@@ -58,8 +58,12 @@ async def form_page(model_admin: ModelAdmin, request: Request, obj: Any) -> Resp
         for field in form.fields.values():
             field.disabled = True
     await load_form_choices(form, model_admin)
-    inline_admins = [inline(model_admin.model, model_admin.admin_site) for inline in model_admin.inlines]
-    formsets = [await inline.get_formset(request, obj, data) for inline in inline_admins]
+    inline_admins = [
+        inline
+        for inline in (inline_class(model_admin.model, model_admin.admin_site) for inline_class in model_admin.inlines)
+        if await inline.has_view_permission(request, obj)
+    ]
+    formsets = [await inline.get_formset(request, obj, data, read_only=not can_change) for inline in inline_admins]
     if data is not None:
         form_valid = await form.is_valid()
         inlines_valid = all([await formset.is_valid() for formset in formsets])
