@@ -10,8 +10,8 @@ one that matches only the path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from covet.exceptions import ImproperlyConfigured
@@ -49,6 +49,23 @@ class Node:
         self.params: list[tuple[Converter, Node]] = []
         self.rest: list[tuple[Converter, Leaf]] = []
         self.leaf: Leaf | None = None
+
+
+_Child = TypeVar("_Child", Node, Leaf)
+
+
+def _by_converter(
+    entries: list[tuple[Converter, _Child]], converter: Converter, create: Callable[[], _Child] | None
+) -> _Child | None:
+    """The entry for ``converter`` (the same instance), else a new one from ``create``, else None."""
+    for known, entry in entries:
+        if known is converter:
+            return entry
+    if create is None:
+        return None
+    entry = create()
+    entries.append((converter, entry))
+    return entry
 
 
 _Found = tuple[Route, dict[str, Any]]
@@ -97,37 +114,19 @@ class RouteTable:
         node = self._root
         for segment in route.template.segments:
             if isinstance(segment, Parameter) and segment.converter.matches_rest:
-                for converter, leaf in node.rest:
-                    if converter is segment.converter:
-                        return leaf
-                if not create:
-                    return None
-                leaf = Leaf()
-                node.rest.append((segment.converter, leaf))
-                return leaf
-            child = self._child(node, segment, create)
+                return _by_converter(node.rest, segment.converter, Leaf if create else None)
+            if isinstance(segment, str):
+                child = node.literals.get(segment)
+                if child is None and create:
+                    child = node.literals[segment] = Node()
+            else:
+                child = _by_converter(node.params, segment.converter, Node if create else None)
             if child is None:
                 return None
             node = child
         if node.leaf is None and create:
             node.leaf = Leaf()
         return node.leaf
-
-    @staticmethod
-    def _child(node: Node, segment: str | Parameter, create: bool) -> Node | None:
-        if isinstance(segment, str):
-            child = node.literals.get(segment)
-            if child is None and create:
-                child = node.literals[segment] = Node()
-            return child
-        for converter, param_child in node.params:
-            if converter is segment.converter:
-                return param_child
-        if not create:
-            return None
-        child = Node()
-        node.params.append((segment.converter, child))
-        return child
 
     def lookup(self, method: str, path: str) -> tuple[Route | None, dict[str, Any], tuple[str, ...]]:
         """Match ``path`` (as sent, percent-encoded) for ``method``.
