@@ -75,7 +75,9 @@ class Signer:
             key, configured_fallbacks = _configured_keys()
             fallback_keys = configured_fallbacks if fallback_keys is None else fallback_keys
         if not key:
-            raise ImproperlyConfigured("Signer needs a non-empty key.")
+            raise ImproperlyConfigured(
+                "Signer(key=...) got an empty key: pass a long random secret, or leave key out to use SECRET_KEY."
+            )
         self.salt = salt
         self._keys = [_derive(salt, k) for k in (key, *(fallback_keys or ()))]
 

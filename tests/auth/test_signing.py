@@ -93,3 +93,5 @@ def test_settings_key_rotation_with_fallbacks() -> None:
         assert signing.loads(signed, salt="rotation") == {"user": 1}
     with settings.override(SECRET_KEY=""), pytest.raises(ImproperlyConfigured, match="SECRET_KEY is empty"):
         signing.dumps({}, salt="rotation")
+    with pytest.raises(ImproperlyConfigured, match="empty key: pass a long random secret"):
+        Signer("")
