@@ -171,6 +171,20 @@ BOOLEAN_ICONS = {
 }
 
 
+def local_time(value: dt.datetime) -> dt.datetime:
+    """An aware datetime in ``settings.TIME_ZONE`` (how the admin shows times); naive ones unchanged."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from covet.conf import settings
+
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(ZoneInfo(str(getattr(settings, "TIME_ZONE", None) or "UTC")))
+    except ZoneInfoNotFoundError:
+        return value
+
+
 def display_value(value: Any, field_or_callable: Any, empty_value: str = "-") -> Any:
     """``value`` as shown in a cell: choices by label, booleans as icons, dates in ISO form, empty as a dash."""
     is_boolean = getattr(field_or_callable, "boolean", False) or type(field_or_callable).__name__ == "BooleanField"
@@ -185,7 +199,7 @@ def display_value(value: Any, field_or_callable: Any, empty_value: str = "-") ->
     if value is None or value == "":
         return getattr(field_or_callable, "empty_value_display", None) or empty_value
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | float):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from covet.admin.field_display import local_time
 from covet.admin.forms import widget_html
 from covet.messages.api import get_messages
 from covet.middleware.csrf import csrf_input
@@ -26,6 +27,7 @@ def admin_render(
         "csrf_input": csrf_input(request),
         "messages": get_messages(request),
         "widget_html": widget_html,
+        "local_time": local_time,
         **context,
     }
     return render(request, template, full, status_code=status_code, headers={"Cache-Control": "no-store"})

@@ -132,12 +132,11 @@ class AdminSite:
             "site_title": self.site_title,
             "site_url": self.site_url,
             "admin_url": self.url,
+            "app_name": app_verbose_name,
         }
 
     async def get_app_list(self, request: Request, app_label: str | None = None) -> list[dict[str, Any]]:
         """The apps and models the user may see, sorted by name, each with its URLs and the user's rights."""
-        from covet.conf.apps import apps
-
         grouped: dict[str, dict[str, Any]] = {}
         for model, model_admin in self._registry.items():
             meta = model._meta
@@ -148,13 +147,9 @@ class AdminSite:
                 continue
             app = grouped.get(meta.app_label)
             if app is None:
-                try:
-                    app_name = apps.get_app_config(meta.app_label).verbose_name
-                except LookupError:
-                    app_name = meta.app_label.replace("_", " ")
                 app = grouped[meta.app_label] = {
                     "app_label": meta.app_label,
-                    "name": str(app_name).capitalize() if str(app_name).islower() else str(app_name),
+                    "name": app_verbose_name(meta.app_label),
                     "app_url": self.url(f"{meta.app_label}/"),
                     "models": [],
                 }
@@ -209,6 +204,17 @@ class AdminSite:
     def urls(self) -> Include:
         """``urlpatterns = [..., admin.site.urls]``: the admin under its prefix, route names ``admin:*``."""
         return include(self.get_router(), prefix=self.prefix, namespace=self.name)
+
+
+def app_verbose_name(app_label: str) -> str:
+    """An app's ``verbose_name`` ("Authentication and authorization"), or its label made readable."""
+    from covet.conf.apps import apps
+
+    try:
+        name = str(apps.get_app_config(app_label).verbose_name)
+    except LookupError:
+        name = app_label.replace("_", " ")
+    return name[:1].upper() + name[1:]
 
 
 def autodiscover(module_name: str = "admin") -> None:

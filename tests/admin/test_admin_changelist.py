@@ -222,3 +222,16 @@ async def test_changelist_queries_do_not_grow_with_the_page_size(project: AdminP
     print("queries per changelist page:", counts)
     assert counts[5] == counts[200], counts
     assert counts[200] <= 15, counts
+
+
+async def test_times_are_shown_in_the_time_zone_setting(project: AdminProject) -> None:
+    from covet.conf import settings
+
+    await project.models.Post.objects.create(
+        title="Timed", author=project.users["root"], created=dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
+    )
+    client = await project.client("root")
+    with settings.override(TIME_ZONE="Europe/Paris"):
+        page = await client.get(POSTS)
+    assert "2024-06-01 14:00" in page.text
+    assert "Admin Testapp</a>" in (await client.get(f"{POSTS}add/")).text  # the app's name in the breadcrumbs
