@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from covet.migrations import MigrationApp, MigrationProject, make_migrations
 from covet.migrations.autogenerate import PlannedRevision
+from covet.orm.connections import create_engine_for
 
 POSTGRES_ADMIN_URL = os.environ.get("COVET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -63,18 +64,10 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
+    """The engine Covet itself builds for this URL (with its SQLite tuning)."""
+    engine = create_engine_for({"URL": database_url})
     yield engine
     await engine.dispose()
-
-
-def create_engine(url: str) -> AsyncEngine:
-    """The engine Covet itself would build for this URL (SQLite tuning included), when the ORM provides it."""
-    try:
-        from covet.orm.connections import create_engine_for
-    except ImportError:
-        return create_async_engine(url)
-    return create_engine_for({"URL": url})
 
 
 def build_metadata(version: int) -> sa.MetaData:
