@@ -4,6 +4,7 @@ Use the commands (``covet makemigrations``, ``covet migrate``, ...) or their cor
 """
 
 from .apps import MigrationApp
+from .autogenerate import PlannedRevision
 from .commands import (
     ZERO,
     AppliedStep,
@@ -28,6 +29,7 @@ __all__ = [
     "MigrationError",
     "MigrationFailed",
     "MigrationProject",
+    "PlannedRevision",
     "RevisionStatus",
     "current_heads",
     "make_migrations",
