@@ -19,6 +19,11 @@ class Ready:
     def __next__(self) -> None: ...
     def send(self, value: Any) -> None: ...
 
+class Flusher:
+    """Hands the complete responses gathered during one loop iteration to Tokio (run by ``loop.call_soon``)."""
+
+    def __call__(self) -> None: ...
+
 class Receive:
     """The ASGI ``receive`` callable of one request."""
 

@@ -331,7 +331,9 @@ impl Worker {
             0
         };
         self.drain_timeout.store(ms, Ordering::Release);
-        let _ = self.stop.send(true);
+        // send_replace stores the value even if no accept loop has subscribed yet
+        // (a stop right after start); send() would drop it.
+        self.stop.send_replace(true);
     }
 
     /// Shut the Tokio runtime down (after `on_stopped`), waiting at most `timeout` seconds.

@@ -139,19 +139,19 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
-    total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for one in pids:
-        status = Path(f"/proc/{one}/status")
-        if status.exists():
-            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
-            total += int(match.group(1)) if match else 0
-    return total / 1024
+def _rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status")
+    match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text()) if status.exists() else None
+    return int(match.group(1)) if match else 0
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    """Resident memory of the server (process + children) and of its largest child (a worker), in MB."""
+    children_file = Path(f"/proc/{pid}/task/{pid}/children")
+    children = [int(p) for p in children_file.read_text().split()] if children_file.exists() else []
+    child_sizes = [_rss_kb(child) for child in children]
+    total = _rss_kb(pid) + sum(child_sizes)
+    return round(total / 1024, 1), round(max(child_sizes, default=0) / 1024, 1)
 
 
 def run_wrk(url: str, duration: int, connections: int) -> str:
@@ -185,17 +185,17 @@ def measure(target: Target, pass_no: int, args: argparse.Namespace, tmp: Path) -
         ["taskset", "-c", SERVER_CPU, *target.command],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
-    record: dict[str, object] = {"target": target.name, "pass": pass_no, "routes": {}}
+    record: dict[str, object] = {"target": target.name, "pass": pass_no, "routes": {}, "load": os.getloadavg()[0]}
     try:
         record["first_response_s"] = round(wait_until_serving(port, process), 3)
         time.sleep(0.5)
-        record["idle_rss_mb"] = round(rss_mb(process.pid), 1)
+        record["idle_rss_mb"], record["worker_rss_mb"] = rss_mb(process.pid)
         for route in target.routes:
             url = f"http://127.0.0.1:{port}{route}"
             run_wrk(url, args.warmup, args.connections)
             output = run_wrk(url, args.duration, args.connections)
             slug = route.strip("/").replace("/", "_")
-            (RAW_DIR / f"pass{pass_no}_{target.name}_{slug}.txt").write_text(output)
+            (RAW_DIR / f"{args.name}_pass{pass_no}_{target.name}_{slug}.txt").write_text(output)
             record["routes"][route] = parse_wrk(output)  # type: ignore[index]
             print(f"pass {pass_no} {target.name:24} {route:12} {record['routes'][route]}", flush=True)  # type: ignore[index]
     finally:
@@ -254,11 +254,19 @@ def markdown(summary: Summary, records: list[dict[str, object]], args: argparse.
             spread = f"({cell['rps_min']:,.0f}-{cell['rps_max']:,.0f})"
             row.append(f"{cell['rps']:,.0f} {spread}, p99 {cell['p99_ms']:.2f} ms{ratio}")
         lines.append("| " + " | ".join(row) + " |")
+    loads = [float(record["load"]) for record in records if "load" in record]  # type: ignore[arg-type]
+    if loads:
+        lines += [
+            "",
+            f"1-minute load average of the machine when each server started: {min(loads):.1f} to {max(loads):.1f} "
+            f"on {os.cpu_count()} CPUs (other jobs shared them: compare ratios within a pass, not absolute numbers).",
+        ]
     lines += ["", "Start-up (process start to first 200) and idle RSS (all processes of the server):", ""]
     for record in records:
         if record["pass"] == 1:
             lines.append(f"* {record['target']}: first response {record.get('first_response_s')} s, "
-                         f"idle RSS {record.get('idle_rss_mb')} MB")  # fmt: skip
+                         f"idle RSS {record.get('idle_rss_mb')} MB in all, "
+                         f"{record.get('worker_rss_mb')} MB for the largest child process")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -293,6 +301,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--only", nargs="*", help="server names to run (default: all)")
+    parser.add_argument("--name", default="http", help="results file stem in benchmarks/results/")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
@@ -309,11 +318,11 @@ def main() -> None:
                 except (RuntimeError, subprocess.CalledProcessError) as exc:
                     print(f"pass {pass_no} {target.name}: skipped ({exc})", flush=True)
     summary = summarise(records)
-    (RESULTS / "http.json").write_text(json.dumps({"records": records, "summary": summary}, indent=2))
-    (RESULTS / "http.md").write_text(markdown(summary, records, args))
-    if plot(summary, RESULTS / "http.png"):
-        print("plot: benchmarks/results/http.png")
-    print((RESULTS / "http.md").read_text())
+    (RESULTS / f"{args.name}.json").write_text(json.dumps({"records": records, "summary": summary}, indent=2))
+    (RESULTS / f"{args.name}.md").write_text(markdown(summary, records, args))
+    if plot(summary, RESULTS / f"{args.name}.png"):
+        print(f"plot: benchmarks/results/{args.name}.png")
+    print((RESULTS / f"{args.name}.md").read_text())
 
 
 if __name__ == "__main__":

@@ -104,3 +104,42 @@ def test_http1_only_mode_refuses_http2(prod: StartProd) -> None:
         h2c.get(f"{server.url}/pid")
     with httpx.Client(timeout=5) as h1:
         assert h1.get(f"{server.url}/pid").status_code == 200
+
+
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+SETTINGS_FRAME = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        H2_PREFACE + b"\xff" * 64,  # a frame header announcing an impossible length, then noise
+        H2_PREFACE + SETTINGS_FRAME + b"\x00\x00\x05\x01\x05\x00\x00\x00\x02" + b"\x82\x84\xff",
+        H2_PREFACE[:10] + b"\r\n\r\n",  # a truncated preface
+    ],
+    ids=["oversized-frame", "headers-with-bad-hpack-on-even-stream", "truncated-preface"],
+)
+def test_http2_garbage_closes_the_connection_and_the_worker_lives(prod: StartProd, garbage: bytes) -> None:
+    import socket
+
+    server = prod(RAW)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(garbage)
+        sock.settimeout(5)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except (TimeoutError, ConnectionResetError):
+            pass
+    assert b"HTTP/1.1 200" not in received
+    with httpx.Client(http1=False, http2=True, timeout=10) as h2c:
+        assert h2c.get(f"{server.url}/pid").status_code == 200
+    assert server.process.poll() is None
+
+
+def test_http2_body_over_the_limit_is_413(prod: StartProd) -> None:
+    server = prod(RAW, env={"COVET_MAX_BODY_SIZE": "1000"})
+    with httpx.Client(http1=False, http2=True, timeout=10) as h2c:
+        assert h2c.post(f"{server.url}/echo", content=b"x" * 5000).status_code == 413
+        assert h2c.post(f"{server.url}/echo", content=b"y" * 1000).content == b"y" * 1000

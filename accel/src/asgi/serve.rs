@@ -95,7 +95,7 @@ impl ServeContext {
     pub(crate) fn count_request(&self) {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         if self.max_requests > 0 && n == self.max_requests {
-            let _ = self.stop.send(true);
+            self.stop.send_replace(true);
         }
     }
 }
