@@ -16,10 +16,10 @@ from .commands import (
     merge_migrations,
     migrate,
     show_migrations,
-    sql_migrate,
 )
 from .errors import MigrationError
 from .project import MigrationProject
+from .sql import sql_migrate
 
 __all__ = [
     "ZERO",

@@ -8,7 +8,6 @@ The CLI modules in ``covet.cli.commands`` only parse arguments and print what th
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 import weakref
 from collections.abc import Callable
@@ -18,7 +17,6 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext, MigrationInfo
 from alembic.script import Script, ScriptDirectory
 from alembic.util import CommandError
@@ -28,7 +26,7 @@ from . import faking
 from .apps import MigrationApp
 from .autogenerate import PlannedRevision, RevisionPlanner
 from .config import build_config
-from .environment import OPTIONS_KEY, EnvironmentOptions, StepCallback, context_options
+from .environment import OPTIONS_KEY, EnvironmentOptions, StepCallback
 from .errors import MigrationError
 from .failures import MigrationFailed, describe_failure, find_failure_point
 from .history import AppHistory, applied_revisions
@@ -75,7 +73,8 @@ def _config(project: MigrationProject, options: EnvironmentOptions) -> Config:
     return build_config(project.apps, **{OPTIONS_KEY: options})
 
 
-def _script_directory(project: MigrationProject) -> ScriptDirectory:
+def script_directory_of(project: MigrationProject) -> ScriptDirectory:
+    """Alembic's view of every app's revision files."""
     return ScriptDirectory.from_config(build_config(project.apps))
 
 
@@ -211,7 +210,7 @@ def merge_migrations(project: MigrationProject, app_label: str, *, message: str 
 def _record_paths(project: MigrationProject, planned: list[PlannedRevision]) -> None:
     if not planned:
         return
-    script_directory = _script_directory(project)
+    script_directory = script_directory_of(project)
     for revision in planned:
         revision.app.ensure_directory()
         script = script_directory.get_revision(revision.revision)
@@ -246,7 +245,7 @@ async def migrate(
     """
     if revision is not None and app_label is None:
         raise MigrationError("A target revision needs its app: covet migrate APP REVISION")
-    script_directory = _script_directory(project)
+    script_directory = script_directory_of(project)
     applied = applied_revisions(script_directory, await current_heads(project))
     # What to run (Alembic's direction and target) and, for --fake, the applied set to record instead.
     if app_label is None:
@@ -373,12 +372,12 @@ async def _failure(project: MigrationProject, script_directory: ScriptDirectory,
     return describe_failure(exc, point, app.label if app else None, project.engine.dialect.name, heads)
 
 
-# -- showmigrations / sqlmigrate --------------------------------------------------------------------------------
+# -- showmigrations ---------------------------------------------------------------------------------------------
 
 
 async def show_migrations(project: MigrationProject) -> list[AppStatus]:
     """Every app's revisions, oldest first, each marked applied or not."""
-    script_directory = _script_directory(project)
+    script_directory = script_directory_of(project)
     applied = applied_revisions(script_directory, await current_heads(project))
     return [
         AppStatus(
@@ -390,26 +389,6 @@ async def show_migrations(project: MigrationProject) -> list[AppStatus]:
         )
         for app in project.apps
     ]
-
-
-def sql_migrate(project: MigrationProject, app_label: str, revision: str, *, backwards: bool = False) -> str:
-    """The SQL one revision runs on the project's database dialect, without connecting to the database."""
-    app = project.app(app_label)
-    script = AppHistory(app, _script_directory(project)).find(revision)
-    buffer = io.StringIO()
-    options = _options(project)
-    context = MigrationContext.configure(
-        dialect_name=project.engine.dialect.name,
-        opts={"as_sql": True, "output_buffer": buffer, "literal_binds": True, **context_options(options)},
-    )
-    function = script.module.downgrade if backwards else script.module.upgrade
-    buffer.write(f"-- {app.label} {script.revision}: {_message_of(script)}\n")
-    try:
-        with Operations.context(context):
-            function()
-    except CommandError as exc:
-        raise MigrationError(f"Cannot print the SQL of {app.label} {script.revision} offline: {exc}") from exc
-    return buffer.getvalue()
 
 
 __all__ = [
@@ -425,5 +404,4 @@ __all__ = [
     "merge_migrations",
     "migrate",
     "show_migrations",
-    "sql_migrate",
 ]

@@ -117,13 +117,32 @@ async def test_sqlmigrate_prints_the_sql_without_touching_the_database(project_a
     project = project_at(1)
     await make_migrations(project)
 
-    sql = sql_migrate(project, "books", "0001")
+    sql = await sql_migrate(project, "books", "0001")
 
     assert sql.startswith("-- books 0001_")
     assert "CREATE TABLE books_book" in sql
     assert "REFERENCES authors_author (id) ON DELETE CASCADE" in sql
-    assert "DROP TABLE books_book" in sql_migrate(project, "books", "0001", backwards=True)
+    assert "DROP TABLE books_book" in await sql_migrate(project, "books", "0001", backwards=True)
     assert "books_book" not in await schema.table_names()
+
+
+async def test_sqlmigrate_shows_a_table_rebuild(project_at: ProjectAt, schema: Any, database_url: str) -> None:
+    await make_migrations(project_at(1))
+    changed = project_at(2)
+    await make_migrations(changed)  # title VARCHAR(200) -> TEXT: SQLite rebuilds the table
+
+    sql = await sql_migrate(changed, "books", "0002")
+
+    if database_url.startswith("sqlite"):
+        # Printed from a scratch database: the rebuild copies the rows into a new table.
+        assert "captured on a scratch SQLite database" in sql
+        assert "CREATE TABLE _alembic_tmp_books_book" in sql
+        assert "INSERT INTO _alembic_tmp_books_book" in sql and "ALTER TABLE _alembic_tmp_books_book RENAME" in sql
+    else:
+        assert "ALTER TABLE books_book ALTER COLUMN title TYPE TEXT" in sql
+    assert "CREATE INDEX ix_books_book_slug" in sql
+    assert "alembic_version" not in sql
+    assert not {"authors_author", "books_book"} & await schema.table_names()  # the project's database is untouched
 
 
 async def test_makemigrations_for_one_app_leaves_the_others_alone(project_at: ProjectAt) -> None:

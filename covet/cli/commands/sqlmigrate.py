@@ -22,7 +22,7 @@ def command(app: str, revision: str, backwards: bool, database: str) -> str:
     from covet.migrations import sql_migrate
 
     async def work(project: MigrationProject) -> str:
-        return sql_migrate(project, app, revision, backwards=backwards)
+        return await sql_migrate(project, app, revision, backwards=backwards)
 
     sql = run_on_project(database, work)
     click.echo(sql, nl=False)
