@@ -1,4 +1,5 @@
-"""``bulk_create`` and ``bulk_update``: many rows in few statements (multi-row INSERT ... RETURNING, executemany)."""
+"""``bulk_create`` and ``bulk_update``: many rows in few statements (the driver's executemany, keys reserved
+from the sequence on PostgreSQL or read back on SQLite)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from covet.orm.connections import get_engine
+from covet.orm.direct import insert_rows
 from covet.orm.exceptions import FieldError
-from covet.orm.execution import execute_write, fetch_scalar
+from covet.orm.execution import execute_write, fetch_all, fetch_scalar
 from covet.orm.persistence import collect_values
 from covet.orm.transactions import atomic
 
@@ -47,17 +50,17 @@ async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_siz
     for obj in objs:
         values = collect_values(obj, True, None)  # ValidationError here, before any SQL
         groups[pk.column in values].append((obj, values))
-    dialect = get_engine(db).dialect.name
+    dialect = get_engine(db).dialect
     async with atomic(db):
         for has_pk, group in groups.items():
             for batch in _batches(group, batch_size):
                 rows = [values for _obj, values in batch]
-                statement: Any = table.insert()
                 if ignore_conflicts:
-                    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-                    statement = insert(table).on_conflict_do_nothing()
-                if has_pk or ignore_conflicts:
-                    await execute_write(db, statement, rows)
+                    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+                    await execute_write(db, insert(table).on_conflict_do_nothing(), rows)
+                    continue
+                if has_pk:
+                    await _insert(db, table, rows)
                     continue
                 for (obj, _values), value in zip(batch, await _insert_returning_keys(db, dialect, table, pk, rows),
                                                  strict=True):
@@ -67,19 +70,43 @@ async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_siz
     return objs
 
 
-async def _insert_returning_keys(db: str, dialect: str, table: sa.Table, pk: Any, rows: list[dict[str, Any]]
+async def _insert(db: str, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """executemany on the driver (see covet.orm.direct), or through SQLAlchemy when that can't be used."""
+    if not await insert_rows(db, table, rows):
+        await execute_write(db, table.insert(), rows)
+
+
+async def _insert_returning_keys(db: str, dialect: Dialect, table: sa.Table, pk: Any, rows: list[dict[str, Any]]
                                  ) -> list[Any]:
     """INSERT rows and return their generated keys in order, in as few round trips as the backend allows."""
     column = table.c[pk.column]
-    if dialect == "sqlite":
+    if dialect.name == "sqlite":
         # SQLite gives no ordering guarantee for multi-row RETURNING, so SQLAlchemy would insert row by row.
         # Inside our transaction we hold the write lock, and rowids of a table without AUTOINCREMENT are
         # allocated as max(rowid) + 1, so one executemany yields the contiguous range ending at the new max.
-        await execute_write(db, table.insert(), rows)
+        await _insert(db, table, rows)
         last = await fetch_scalar(db, sa.select(sa.func.max(column)))
         return list(range(last - len(rows) + 1, last + 1))
+    keys = await _reserve_keys(db, dialect, table, column, len(rows))
+    if keys is not None:
+        for values, key in zip(rows, keys, strict=True):
+            values[pk.column] = key
+        await _insert(db, table, rows)
+        return keys
     result = await execute_write(db, table.insert().returning(column, sort_by_parameter_order=True), rows)
     return [row[0] for row in result.rows]
+
+
+async def _reserve_keys(db: str, dialect: Dialect, table: sa.Table, column: sa.Column[Any], count: int
+                        ) -> list[Any] | None:
+    """Take ``count`` values from the key column's sequence (PostgreSQL) in one query, so the rows can be
+    inserted with their keys by executemany; None when the column has no sequence or refuses explicit keys."""
+    if column.identity is not None and column.identity.always:
+        return None
+    sequence = sa.func.pg_get_serial_sequence(dialect.identifier_preparer.format_table(table), column.name)
+    rows = await fetch_all(db, sa.select(sa.func.nextval(sequence)).select_from(sa.func.generate_series(1, count)))
+    keys = [row[0] for row in rows]
+    return None if None in keys else sorted(keys)
 
 
 async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db: str, *,

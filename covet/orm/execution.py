@@ -8,6 +8,7 @@ that is about a third less work per query. Inside ``atomic()`` the block's conne
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -27,28 +28,70 @@ Parameters = Sequence[dict[str, Any]] | dict[str, Any] | None
 _SQLITE_CONSTRAINT = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*(.+))?")
 
 
+ErrorTypes = tuple[type[BaseException], ...]
+
+
+def _driver_error_types() -> tuple[ErrorTypes, ErrorTypes, ErrorTypes]:
+    """(every driver error, those the database answered with, the integrity violations among them)
+    for the drivers that are installed."""
+    errors: list[type[BaseException]] = [sqlite3.Error]
+    answered: list[type[BaseException]] = [sqlite3.DatabaseError]
+    integrity: list[type[BaseException]] = [sqlite3.IntegrityError]
+    try:
+        import asyncpg
+    except ImportError:  # SQLite-only installs
+        pass
+    else:
+        errors += [asyncpg.PostgresError, asyncpg.InterfaceError]
+        answered.append(asyncpg.PostgresError)
+        integrity.append(asyncpg.IntegrityConstraintViolationError)
+    return tuple(errors), tuple(answered), tuple(integrity)
+
+
+#: Errors the raw drivers raise (statements run directly on them, see covet.orm.direct).
+DRIVER_ERRORS, _SERVER_ERRORS, _INTEGRITY_ERRORS = _driver_error_types()
+
+
 def constraint_name(error: sa_exc.DBAPIError) -> str | None:
     """The violated constraint's name (PostgreSQL), or the columns/check SQLite reports."""
-    cause: Any = error.orig
+    return _constraint_of(error.orig)
+
+
+def _constraint_of(cause: Any) -> str | None:
+    message = str(cause)
     while cause is not None:
         name = getattr(cause, "constraint_name", None)
         if name:
             return str(name)
         cause = cause.__cause__
-    match = _SQLITE_CONSTRAINT.search(str(error.orig))
+    match = _SQLITE_CONSTRAINT.search(message)
     if match:
         return match.group(2) or match.group(1).lower()
     return None
 
 
+def _wrap(orig: Any, *, integrity: bool, original: BaseException) -> Exception:
+    detail = str(orig).strip().splitlines()[0] if orig is not None else str(original)
+    if integrity:
+        name = _constraint_of(orig)
+        where = f" (constraint {name!r})" if name else ""
+        return IntegrityError(f"The database refused the write{where}: {detail}", constraint=name, original=original)
+    return DatabaseError(f"Database error: {detail}", original=original)
+
+
 def translate_error(error: sa_exc.DBAPIError) -> Exception:
     """Wrap a SQLAlchemy/driver error in the ORM's error type, with a message naming the constraint."""
-    detail = str(error.orig).strip().splitlines()[0] if error.orig is not None else str(error)
-    if isinstance(error, sa_exc.IntegrityError):
-        name = constraint_name(error)
-        where = f" (constraint {name!r})" if name else ""
-        return IntegrityError(f"The database refused the write{where}: {detail}", constraint=name, original=error)
-    return DatabaseError(f"Database error: {detail}", original=error)
+    return _wrap(error.orig, integrity=isinstance(error, sa_exc.IntegrityError), original=error)
+
+
+def driver_error(error: BaseException) -> Exception:
+    """The same wrapping for an error raised by aiosqlite/sqlite3 or asyncpg directly."""
+    return _wrap(error, integrity=isinstance(error, _INTEGRITY_ERRORS), original=error)
+
+
+def is_server_error(error: BaseException) -> bool:
+    """Did the database answer with this error (the connection is fine), rather than the connection failing?"""
+    return isinstance(error, _SERVER_ERRORS) and not isinstance(error, sqlite3.ProgrammingError)
 
 
 @dataclass

@@ -63,7 +63,6 @@ class Options:
         #: Built SELECTs by query shape (see covet.orm.query.cache); emptied when the table is rebuilt.
         self.statement_cache: dict[Any, Any] = {}
         self._save_plan: list[tuple[Any, ...]] | None = None
-        self._insert_statement: sa.Insert | None = None
 
     @property
     def label(self) -> str:
@@ -180,19 +179,10 @@ class Options:
         self.column_attnames = tuple(field.attname for field in self.local_fields)
         self.statement_cache.clear()
         self._save_plan = None
-        self._insert_statement = None
         callbacks, self._on_table_ready = self._on_table_ready, []
         for callback in callbacks:
             callback()
         return table
-
-    @property
-    def insert_statement(self) -> sa.Insert:
-        """``INSERT INTO <table>``, built once (values come as parameters; SQLAlchemy caches its SQL)."""
-        statement = self._insert_statement
-        if statement is None:
-            statement = self._insert_statement = self.table.insert()
-        return statement
 
     def save_plan(self) -> list[tuple[Any, ...]]:
         """Per concrete field, what saving needs to know, precomputed once (saving is a hot path):

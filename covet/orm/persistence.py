@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from covet.orm.direct import insert_row
 from covet.orm.exceptions import DatabaseError, FieldError
 from covet.orm.execution import execute_write
 from covet.orm.signals import post_save, pre_save
@@ -76,9 +77,9 @@ async def save_instance(
             adding = True
             values = collect_values(instance, adding, None)
     if adding:
-        result = await execute_write(db, meta.insert_statement, values)
+        key = await insert_row(db, table, values, pk.column)
         if pk.column not in values:
-            instance.__dict__[pk.attname] = result.inserted_primary_key[0]
+            instance.__dict__[pk.attname] = key
     instance.__dict__["_db"] = db
     if post_save.has_receivers(model):
         await post_save.send(model, instance=instance, created=adding, using=db,

@@ -50,7 +50,7 @@ class _Outcome:
         """Nothing to close: the real cursor was closed in the worker thread."""
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> tuple[Any, ...]:
+def run_statement(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> tuple[Any, ...]:
     cursor = connection.cursor()
     try:
         if many:
@@ -86,7 +86,7 @@ if SUPPORTED:
         async def _submit(self, operation: Any, parameters: Any, *, many: bool) -> None:
             connection = self._connection
             description, rows, rowcount, lastrowid = await connection._execute(
-                _run, connection._conn, operation, parameters, many
+                run_statement, connection._conn, operation, parameters, many
             )
             self._cursor = _Outcome(description, rowcount, lastrowid)
             self._rows = collections.deque(rows)
