@@ -160,7 +160,7 @@ class ServerConnection:
     def has_buffered_data(self) -> bool:
         return bool(self._h11.trailing_data[0])
 
-    def next_event(self) -> Any:
+    def next_event(self) -> h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]:
         """The next h11 event (or ``h11.NEED_DATA`` / ``h11.PAUSED``), validated."""
         try:
             event = self._h11.next_event()
