@@ -65,6 +65,8 @@ def production_like_settings(settings):
     Password hashing is made cheap: the strength of Argon2 is not what these tests check."""
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # With DEBUG=false in the environment (a CI job, say) the settings have no key unless SECRET_KEY is set.
+    settings.SECRET_KEY = settings.SECRET_KEY or "tests-only-secret-key-never-used-for-a-real-site"
     settings.ARGON2_TIME_COST = 1
     settings.ARGON2_MEMORY_COST = 1024
     settings.ARGON2_PARALLELISM = 1
