@@ -8,7 +8,7 @@ import sys
 
 import httpx
 import pytest
-from conftest import REPO_ROOT, StartProd
+from conftest import REPO_ROOT, StartProd, wait_for
 
 RAW = "tests.accel.accel_apps:raw_app"
 
@@ -164,3 +164,18 @@ def test_serve_without_prod_points_to_runserver() -> None:
     )
     assert result.returncode == 1
     assert "--prod" in result.stderr and "runserver" in result.stderr
+
+
+def test_access_log_lines_when_asked(prod: StartProd, http: httpx.Client) -> None:
+    server = prod(RAW, "--access-log")
+    assert http.get(f"{server.url}/pid?x=1").status_code == 200
+    assert http.get(f"{server.url}/nowhere").status_code == 404
+    assert wait_for(lambda: '"GET /nowhere HTTP/1.1" 404' in server.log(), timeout=5), server.log()
+    assert '"GET /pid?x=1 HTTP/1.1" 200' in server.log()
+
+
+def test_no_access_log_by_default(prod: StartProd, http: httpx.Client) -> None:
+    server = prod(RAW)
+    assert http.get(f"{server.url}/pid").status_code == 200
+    assert server.stop() == 0
+    assert "GET /pid" not in server.log()

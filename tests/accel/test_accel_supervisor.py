@@ -163,3 +163,10 @@ def test_unix_domain_socket(prod: StartProd, tmp_path: object) -> None:
     assert response.json()["client"] is None
     assert server.stop() == 0
     assert not os.path.exists(path)
+
+
+def test_workers_auto_starts_one_per_cpu(prod: StartProd, http: httpx.Client) -> None:
+    server = prod(RAW, "--workers", "auto")
+    assert len(server.worker_pids()) == len(os.sched_getaffinity(0))
+    assert http.get(f"{server.url}/pid").status_code == 200
+    assert server.stop() == 0
