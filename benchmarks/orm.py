@@ -5,16 +5,20 @@ Run: ``.venv/bin/python benchmarks/orm.py [--output benchmarks/results/orm.md] [
 ``postgresql://postgres@127.0.0.1:5432/test``, where a throwaway database is created and dropped).
 
 On SQLite every contender uses WAL, ``synchronous=NORMAL`` and foreign keys on (Covet's defaults, set
-explicitly for the others). Every contender runs in its own process with its own fresh tables (an ``author``
-table of 10 rows and a ``post`` table with a foreign key to it) and does the same work:
+explicitly for the others), each in its own database file. Every contender has its own fresh tables (an
+``author`` table of 10 rows and a ``post`` table with a foreign key to it) and does the same work:
 
-* insert 1,000 posts one by one (one INSERT per row, autocommit), then delete them;
-* bulk-insert 1,000 posts (the ORM's bulk_create, ``executemany`` for the drivers); best of 3;
-* fetch the 1,000 posts as objects (model instances; rows for the drivers); best of 10;
-* filter + order + slice: ``published=True`` ordered by ``-created``, first 20 rows, 1,000 times; best of 3;
-* select_related: the 1,000 posts with their authors in one JOIN query, as objects; best of 10.
+* insert 1,000 posts one by one (one INSERT per row, autocommit), after deleting the previous ones;
+* bulk-insert 1,000 posts (the ORM's bulk_create, ``executemany`` for the drivers);
+* fetch the 1,000 posts as objects (model instances; rows for the drivers);
+* filter + order + slice: ``published=True`` ordered by ``-created``, first 20 rows, 1,000 times;
+* select_related: the 1,000 posts with their authors in one JOIN query, as objects.
 
-Times are wall-clock milliseconds for the whole operation; lower is better.
+The machine is shared and noisy, so all four contenders of a backend live in one process (one per backend)
+and take turns: a round runs each operation once per contender, contender after contender, and the order of
+the contenders rotates from round to round. Each cell is the best of ``--rounds`` rounds (the least
+disturbed run); ``--output`` also writes every sample. Times are wall-clock milliseconds for the whole
+operation; lower is better.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -440,50 +445,65 @@ class RawPostgresContender:
 
 @dataclass
 class Measurements:
-    """Milliseconds per (backend, operation, contender)."""
+    """Every timed sample in milliseconds per (backend, operation, contender); a cell's value is its best."""
 
-    times: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    samples: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
+
+    def add(self, backend: str, op: str, name: str, ms: float) -> None:
+        self.samples.setdefault((backend, op, name), []).append(ms)
+
+    def best(self, backend: str, op: str, name: str) -> float:
+        return min(self.samples[(backend, op, name)])
 
 
 async def _timed(work: Callable[[], Awaitable[Any]]) -> float:
+    gc.collect()  # nobody pays for another contender's garbage
     started = time.perf_counter()
     await work()
     return (time.perf_counter() - started) * 1000
 
 
-async def _best(work: Callable[[], Awaitable[Any]], rounds: int) -> float:
-    return min([await _timed(work) for _ in range(rounds)])
+def _slices(contender: Any) -> Callable[[], Awaitable[None]]:
+    async def slices() -> None:
+        for _ in range(SLICE_QUERIES):
+            assert await contender.filter_slice() == 20
+
+    return slices
 
 
-async def measure(contender: Any, backend: str, results: Measurements) -> None:
-    await contender.setup()
+async def _one_round(contenders: list[Any], backend: str, results: Measurements) -> None:
+    """Each operation once per contender, contenders alternating operation by operation."""
+    for contender in contenders:
+        await contender.clear()
+        results.add(backend, "insert_one", contender.name, await _timed(contender.insert_one))
+    for contender in contenders:
+        await contender.clear()
+        results.add(backend, "insert_bulk", contender.name, await _timed(contender.insert_bulk))
+    for op in ("fetch_all", "filter_slice", "select_related"):
+        for contender in contenders:
+            work = _slices(contender) if op == "filter_slice" else getattr(contender, op)
+            results.add(backend, op, contender.name, await _timed(work))
+
+
+async def measure_backend(backend: str, urls: dict[str, str], rounds: int, results: Measurements) -> None:
+    """All contenders set up side by side in this process, then ``rounds`` rounds; the order of the
+    contenders rotates every round so none is always first (or last) after the others' work."""
+    contenders = [contender_class(urls[contender_class.name]) for contender_class in CONTENDERS[backend]]
+    for contender in contenders:
+        await contender.setup()
     try:
-        record = lambda op, ms: results.times.__setitem__((backend, op, contender.name), ms)  # noqa: E731
-        record("insert_one", await _timed(contender.insert_one))
-
-        async def bulk() -> None:
-            await contender.clear()
-            started = time.perf_counter()
+        for contender in contenders:  # warm-up, not timed: compiled statements, prepared statements, caches
             await contender.insert_bulk()
-            bulk_times.append((time.perf_counter() - started) * 1000)
-
-        bulk_times: list[float] = []
-        for _ in range(3):
-            await bulk()
-        record("insert_bulk", min(bulk_times))
-        # The first call of each query warms caches (compiled statements, prepared statements) and is not timed.
-        assert await contender.fetch_all() == ROWS, f"{contender.name} did not store {ROWS} rows"
-        record("fetch_all", await _best(contender.fetch_all, FETCH_ROUNDS))
-
-        async def slices() -> None:
-            for _ in range(SLICE_QUERIES):
-                assert await contender.filter_slice() == 20
-
-        record("filter_slice", await _best(slices, SLICE_ROUNDS))
-        assert await contender.select_related() == AUTHORS
-        record("select_related", await _best(contender.select_related, FETCH_ROUNDS))
+            assert await contender.fetch_all() == ROWS, f"{contender.name} did not store {ROWS} rows"
+            assert await contender.filter_slice() == 20
+            assert await contender.select_related() == AUTHORS
+        for index in range(rounds):
+            shift = index % len(contenders)
+            print(f"[{backend}] round {index + 1}/{rounds}", file=sys.stderr)
+            await _one_round(contenders[shift:] + contenders[:shift], backend, results)
     finally:
-        await contender.teardown()
+        for contender in contenders:
+            await contender.teardown()
 
 
 async def postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
@@ -507,54 +527,45 @@ CONTENDERS = {
 }
 
 
-async def run_worker(backend: str, name: str, url: str) -> dict[str, float]:
-    """Measure one contender (in this process) and return its times by operation."""
-    [contender_class] = [c for c in CONTENDERS[backend] if c.name == name]
+async def run_worker(backend: str, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Measure every contender on one backend (in this process); samples by operation, then contender."""
     results = Measurements()
-    await measure(contender_class(url), backend, results)
-    return {op: ms for (_, op, _), ms in results.times.items()}
+    drop = None
+    if backend == "sqlite":
+        directory = tempfile.mkdtemp(prefix="covet-bench-")
+        urls = {c.name: f"sqlite:///{directory}/{c.__name__}.sqlite3" for c in CONTENDERS[backend]}
+    else:
+        url, drop = await postgres_database()
+        urls = {c.name: url for c in CONTENDERS[backend]}
+    try:
+        await measure_backend(backend, urls, rounds, results)
+    finally:
+        if drop is not None:
+            await drop()
+    samples: dict[str, dict[str, list[float]]] = {}
+    for (_, op, name), times in results.samples.items():
+        samples.setdefault(op, {})[name] = [round(ms, 3) for ms in times]
+    return samples
 
 
-def spawn_worker(backend: str, name: str, url: str) -> dict[str, float]:
-    """Each contender runs in a fresh process: ORMs keep global state (Tortoise caches SQL per dialect,
-    Django configures once), and no contender should inherit another's garbage or warm caches."""
-    print(f"[{backend}] {name}...", file=sys.stderr)
+def spawn_worker(backend: str, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """One process per backend: Django configures its database once per process."""
     worker = subprocess.run(
-        [sys.executable, __file__, "--worker", backend, name, url], capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--worker", backend, str(rounds)], stdout=subprocess.PIPE, text=True, check=False
     )
     if worker.returncode != 0:
-        raise RuntimeError(f"The {name} worker on {backend} failed:\n{worker.stderr[-3000:]}")
-    return {op: float(ms) for op, ms in json.loads(worker.stdout.strip().splitlines()[-1]).items()}
+        raise RuntimeError(f"The benchmark worker on {backend} failed (exit status {worker.returncode}); see above.")
+    return dict(json.loads(worker.stdout.strip().splitlines()[-1]))
 
 
-async def run(backends: list[str], repeat: int) -> Measurements:
-    """Every contender on every backend, ``repeat`` times; each cell keeps its best (least disturbed) time."""
+def run(backends: list[str], rounds: int) -> Measurements:
     results = Measurements()
-    for _ in range(repeat):
-        await run_once(backends, results)
-    return results
-
-
-async def run_once(backends: list[str], results: Measurements) -> None:
     for backend in backends:
-        drop = None
-        if backend == "sqlite":
-            directory = tempfile.mkdtemp(prefix="covet-bench-")
-            # A file per contender: WAL files and page caches are not shared between them.
-            urls = {c.name: f"sqlite:///{directory}/{c.__name__}.sqlite3" for c in CONTENDERS[backend]}
-        else:
-            url, drop = await postgres_database()
-            urls = {c.name: url for c in CONTENDERS[backend]}
-        try:
-            for contender_class in CONTENDERS[backend]:
-                name = contender_class.name
-                times = await asyncio.to_thread(spawn_worker, backend, name, urls[name])
-                for op, ms in times.items():
-                    key = (backend, op, name)
-                    results.times[key] = min(ms, results.times.get(key, ms))
-        finally:
-            if drop is not None:
-                await drop()
+        for op, by_name in spawn_worker(backend, rounds).items():
+            for name, times in by_name.items():
+                for ms in times:
+                    results.add(backend, op, name, ms)
+    return results
 
 
 # The issue's targets: at least as fast as Tortoise, 1.5x faster than Django's async API, within 2x of the raw
@@ -586,7 +597,7 @@ def render(results: Measurements, backends: list[str]) -> str:
             "|---|" + "---:|" * (len(names) + 3) + "---|",
         ]  # fmt: skip
         for op, label in OPERATIONS:
-            ms = {name: results.times[(backend, op, name)] for name in names}
+            ms = {name: results.best(backend, op, name) for name in names}
             missed = missed_targets(ms, op)
             verdict = "MISSED: " + ", ".join(missed) if missed else "met"
             lines.append(
@@ -615,20 +626,25 @@ def environment() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--output", type=Path, help="Also write the Markdown table to this file.")
-    parser.add_argument("--repeat", type=int, default=1, help="Run everything N times; keep each cell's best.")
-    parser.add_argument("--worker", nargs=3, metavar=("BACKEND", "CONTENDER", "URL"), help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, help="Also write the Markdown table (and the raw samples, as JSON, "
+                        "next to it with the suffix .raw.json) to this file.")
+    parser.add_argument("--rounds", type=int, default=5, help="Rounds per backend; each cell keeps its best.")
+    parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "ROUNDS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(asyncio.run(run_worker(*args.worker))))
+        print(json.dumps(asyncio.run(run_worker(args.worker[0], int(args.worker[1])))))
         return
     backends = [backend.strip() for backend in args.backends.split(",") if backend.strip()]
-    results = asyncio.run(run(backends, args.repeat))
+    results = run(backends, args.rounds)
     table = render(results, backends)
     print(table)
     print(environment())
     if args.output is not None:
-        args.output.write_text(table + "\n" + environment() + "\n")
+        note = f"Best of {args.rounds} rounds per cell; raw samples in {args.output.with_suffix('.raw.json').name}."
+        args.output.write_text(table + "\n" + environment() + "\n" + note + "\n")
+        raw = {backend: {op: {name: times for (b, o, name), times in results.samples.items() if (b, o) == (backend, op)}
+                         for op, _label in OPERATIONS} for backend in backends}
+        args.output.with_suffix(".raw.json").write_text(json.dumps(raw, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import greenlet_spawn
 
 from covet.exceptions import ImproperlyConfigured
 from covet.orm.backends import sqlite as fast_sqlite
@@ -138,6 +139,36 @@ def backend_name(alias: str = "default") -> str:
     return async_url(database_settings(alias)["URL"]).get_backend_name()
 
 
+# SQLite only: one pooled connection per engine kept checked out for single autocommit writes
+# (see writer_connection()).
+_writers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+async def writer_connection(engine: AsyncEngine) -> Any | None:
+    """A pooled connection of a file SQLite ``engine`` that stays checked out for one-statement autocommit
+    writes (create(), save()), so they skip the pool's checkout and check-in (a greenlet hop and some
+    bookkeeping, which cost more than the INSERT). SQLite serialises writers anyway, and aiosqlite runs
+    the statements of one connection one at a time, in order. None for in-memory databases (one shared
+    connection) and other backends. close_all() returns it to the pool."""
+    sync_engine = engine.sync_engine
+    held = _writers.get(sync_engine)
+    if held is not None or sync_engine.dialect.name != "sqlite" or isinstance(sync_engine.pool, sa.pool.StaticPool):
+        return held
+    checked_out = await greenlet_spawn(sync_engine.raw_connection)
+    held = _writers.setdefault(sync_engine, checked_out)
+    if held is not checked_out:  # another task got there first
+        await greenlet_spawn(checked_out.close)
+    return held
+
+
+async def drop_writer_connection(engine: AsyncEngine, error: BaseException) -> None:
+    """The writer connection failed: invalidate it (the next write gets a fresh one)."""
+    held = _writers.pop(engine.sync_engine, None)
+    if held is not None:
+        await greenlet_spawn(held.invalidate, error)
+        await greenlet_spawn(held.close)
+
+
 async def close_all() -> None:
     """Dispose of every engine's pool (call at shutdown, or between tests that switch event loops)."""
     loop = asyncio.get_running_loop()
@@ -145,7 +176,12 @@ async def close_all() -> None:
     _engines.clear()
     for engine_loop, engines in everything:
         for _config, engine in engines.values():
+            held = _writers.pop(engine.sync_engine, None)
             if engine_loop is loop:
+                if held is not None:
+                    await greenlet_spawn(held.close)
                 await engine.dispose()
             else:  # another loop's connections can't be closed from here; just forget them
+                if held is not None:
+                    held.detach()
                 engine.sync_engine.dispose(close=False)

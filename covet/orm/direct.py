@@ -8,7 +8,8 @@ would through SQLAlchemy), and runs the SQL on the raw connection underneath SQL
 
 * inside ``atomic()`` on the block's connection (on PostgreSQL under a savepoint, so a refused write
   leaves the transaction usable, and after SQLAlchemy's adapter has sent its BEGIN);
-* outside it on a connection checked out of the same pool, in autocommit.
+* outside it on a connection checked out of the same pool, in autocommit (on SQLite one pooled connection
+  per engine stays checked out for these, see ``connections.writer_connection``).
 
 Driver errors become the same ``IntegrityError``/``DatabaseError`` as on the SQLAlchemy path. A shape
 the plan can't express (Python-side column defaults, unusual bind names) or a driver other than Covet's
@@ -24,10 +25,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import await_only, greenlet_spawn
 
 from covet.orm.backends import sqlite as fast_sqlite
-from covet.orm.connections import get_engine
+from covet.orm.connections import drop_writer_connection, get_engine, writer_connection
 from covet.orm.execution import DRIVER_ERRORS, driver_error, execute_write, is_server_error
 from covet.orm.transactions import current_transaction
 
@@ -105,7 +107,7 @@ async def insert_row(alias: str, table: sa.Table, values: dict[str, Any], primar
     if plan is None or observed(engine.sync_engine):
         result = await execute_write(alias, table.insert(), values)
         return result.inserted_primary_key[0] if generated else None
-    key = await _run(alias, engine.sync_engine, plan, plan.parameters(values), many=False)
+    key = await _run(alias, engine, plan, plan.parameters(values), many=False)
     return key if generated else None
 
 
@@ -116,7 +118,7 @@ async def insert_rows(alias: str, table: sa.Table, rows: Sequence[dict[str, Any]
     plan = plan_for(table, engine.dialect, tuple(rows[0]), return_key=False)
     if plan is None or observed(engine.sync_engine):
         return False
-    await _run(alias, engine.sync_engine, plan, [plan.parameters(values) for values in rows], many=True)
+    await _run(alias, engine, plan, [plan.parameters(values) for values in rows], many=True)
     return True
 
 
@@ -127,13 +129,21 @@ def observed(sync_engine: Any) -> bool:
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or sync_engine._should_log_info())
 
 
-async def _run(alias: str, sync_engine: Any, plan: InsertPlan, parameters: Any, *, many: bool) -> Any:
+async def _run(alias: str, engine: AsyncEngine, plan: InsertPlan, parameters: Any, *, many: bool) -> Any:
     state = current_transaction(alias)
     try:
         if state is not None:
             adapter = state.connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
             return await _execute(adapter, plan, parameters, many, in_transaction=True)
-        return await greenlet_spawn(_checked_out, sync_engine, plan, parameters, many)
+        writer = await writer_connection(engine) if plan.driver == "sqlite" else None
+        if writer is None:
+            return await greenlet_spawn(_checked_out, engine.sync_engine, plan, parameters, many)
+        try:
+            return await _execute(writer.dbapi_connection, plan, parameters, many, in_transaction=False)
+        except DRIVER_ERRORS as error:
+            if not is_server_error(error):
+                await drop_writer_connection(engine, error)
+            raise
     except DRIVER_ERRORS as error:
         raise driver_error(error) from error
 

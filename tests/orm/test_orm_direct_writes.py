@@ -3,10 +3,13 @@ SQLAlchemy, and statements still reported to listeners."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from orm_testapp.models import Author, Book, Tag
 
-from covet.orm import IntegrityError, atomic, get_engine
+from covet.orm import IntegrityError, atomic, close_all, get_engine
+from covet.orm.connections import writer_connection
 from covet.orm.direct import plan_for
 
 
@@ -74,3 +77,18 @@ async def test_statement_listeners_still_see_inserts(count_queries) -> None:
         await Tag.objects.bulk_create([Tag(name="w1"), Tag(name="w2")])
     inserts = [statement for statement in log.statements if statement.lstrip().upper().startswith("INSERT")]
     assert len(inserts) == 2, log
+
+
+async def test_concurrent_creates_and_the_sqlite_writer_connection(backend: str) -> None:
+    tags = await asyncio.gather(*(Tag.objects.create(name=f"c{i}") for i in range(40)))
+    assert len({tag.pk for tag in tags}) == 40 and await Tag.objects.count() == 40
+    engine = get_engine()
+    held = await writer_connection(engine)
+    if backend == "sqlite":
+        assert held is not None and await writer_connection(engine) is held
+        assert engine.sync_engine.pool.checkedout() == 1  # only the writer stays checked out
+    else:
+        assert held is None  # PostgreSQL writes use the pool per statement
+    await close_all()  # returns the writer to the pool before disposing of it
+    assert engine.sync_engine.pool.checkedout() == 0
+    assert await Tag.objects.count() == 40  # a fresh engine works
