@@ -8,6 +8,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from covet.conf.shutdown import shutdown_callbacks
 from covet.routing.route import is_async_callable
 from covet.types import Receive, Send
 
@@ -46,5 +47,8 @@ async def run_lifespan(on_startup: Sequence[Hook], on_shutdown: Sequence[Hook], 
             if not await _run_phase("startup", on_startup, send):
                 return
         elif message["type"] == "lifespan.shutdown":
-            await _run_phase("shutdown", on_shutdown, send)
+            # The process-wide callbacks (e.g. the ORM closing its pools) run after the app's own hooks,
+            # which may still need those resources; they are read now, as they may have been registered
+            # while serving.
+            await _run_phase("shutdown", [*on_shutdown, *shutdown_callbacks()], send)
             return

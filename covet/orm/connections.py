@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
+from covet.conf.shutdown import register_shutdown_callback
 from covet.exceptions import ImproperlyConfigured
 from covet.orm.backends import sqlite as fast_sqlite
 
@@ -125,6 +126,7 @@ def get_engine(alias: str = "default") -> AsyncEngine:
         return cached[1]
     engine = create_engine_for(database_settings(alias))
     per_loop[alias] = (config, engine)
+    register_shutdown_callback(close_all)  # the app's lifespan shutdown closes the pools with their loop
     return engine
 
 
