@@ -5,7 +5,8 @@ their output compared, its shell sessions are replayed in `covet shell`. Convent
 
 * a code block whose first line is a comment naming a path (``# blog/views.py``,
   ``{# templates/base.html #}``, ``/* static/site.css */``) is the whole content of that file;
-* a ``python`` block without such a line quotes the generated project as it is (checked verbatim);
+* a block whose first line is ``# add to <path>`` goes at the end of that file;
+* a ``python`` block without such a line quotes the project (checked verbatim, there or by the page's end);
 * a ``console`` block holds ``$ command`` lines, each followed by its output;
 * a ``pycon`` block is a `covet shell` session: ``>>> input`` lines, each followed by its output.
 """
@@ -33,6 +34,7 @@ COMMAND_TIMEOUT = 180
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.S | re.M)
 _PATH_COMMENT = re.compile(r"^(?:#|\{#|/\*)\s*([\w./-]+\.\w+)\s*(?:#\}|\*/)?$")
+_APPEND_COMMENT = re.compile(r"^# add to ([\w./-]+\.\w+)$")
 # What differs from one run to the next: the random part of revision ids, timings, test durations.
 _VOLATILE = [
     (re.compile(r"(?<=\d{4}_)[0-9a-f]{6}"), "<rev>"),
@@ -52,6 +54,12 @@ class Block:
     def path(self) -> str | None:
         """The file this block is the whole content of, when its first line names one."""
         match = _PATH_COMMENT.match(self.text.split("\n", 1)[0])
+        return match.group(1) if match else None
+
+    @property
+    def appended_to(self) -> str | None:
+        """The file this block goes at the end of, when its first line is ``# add to <path>``."""
+        match = _APPEND_COMMENT.match(self.text.split("\n", 1)[0])
         return match.group(1) if match else None
 
 
@@ -127,12 +135,17 @@ class TutorialProject:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(block.text, encoding="utf-8")
 
+    def append(self, block: Block) -> None:
+        assert block.appended_to is not None
+        target = self.root / block.appended_to
+        target.write_text(f"{target.read_text(encoding='utf-8').rstrip()}\n\n{block.text}", encoding="utf-8")
+
     def quotes(self, block: Block) -> bool:
         """Whether some Python file of the project contains the block verbatim."""
         return any(block.text in path.read_text(encoding="utf-8") for path in self.root.rglob("*.py"))
 
     @contextmanager
-    def runserver(self) -> Iterator[str]:
+    def runserver(self, env: Mapping[str, str] | None = None) -> Iterator[str]:
         """`covet runserver --noreload` on a free port; its base URL, and the server stopped afterwards."""
         port = free_port()
         log_path = self.root / f"runserver-{port}.log"
@@ -140,7 +153,7 @@ class TutorialProject:
             process = subprocess.Popen(
                 [sys.executable, "-m", "covet", "runserver", f"127.0.0.1:{port}", "--noreload"],
                 cwd=self.root,
-                env=self.environment(),
+                env=self.environment(env),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
