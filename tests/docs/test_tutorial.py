@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -135,7 +136,7 @@ def after_part4(after_part3: TutorialProject) -> TutorialProject:
 
 
 @pytest.fixture
-def redis_store() -> redis.Redis:
+def redis_store() -> Iterator[redis.Redis]:
     store = redis.Redis.from_url(REDIS_URL)
     try:
         store.ping()
