@@ -19,6 +19,7 @@ from covet.http import Request, Response
 from covet.middleware import GetResponse
 
 HEADER = "X-Request-ID"
+_HEADER_NAME = b"x-request-id"
 
 current_request_id: ContextVar[str | None] = ContextVar("covet_request_id", default=None)
 
@@ -43,5 +44,9 @@ class RequestIdMiddleware:
             response: Response = await self.get_response(request)
         finally:
             current_request_id.reset(token)
-        response.headers[HEADER] = request_id
+        raw = response.raw_headers
+        if any(name == _HEADER_NAME for name, _ in raw):
+            response.headers[HEADER] = request_id  # replace what the view set
+        else:  # the common case, without building a MutableHeaders; the id is already header-safe
+            raw.append((_HEADER_NAME, request_id.encode("latin-1")))
         return response
