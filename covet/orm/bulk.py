@@ -15,7 +15,7 @@ from covet.orm.direct import insert_rows
 from covet.orm.exceptions import FieldError
 from covet.orm.execution import execute_write, fetch_all, fetch_scalar
 from covet.orm.persistence import collect_values
-from covet.orm.transactions import atomic
+from covet.orm.transactions import atomic, current_transaction
 
 if TYPE_CHECKING:
     from covet.orm.base import Model
@@ -51,6 +51,8 @@ async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_siz
         values = collect_values(obj, True, None)  # ValidationError here, before any SQL
         groups[pk.column in values].append((obj, values))
     dialect = get_engine(db).dialect
+    # In a transaction of its own, a refused row ends bulk_create's transaction anyway: no savepoints needed.
+    guard = current_transaction(db) is not None
     async with atomic(db):
         for has_pk, group in groups.items():
             for batch in _batches(group, batch_size):
@@ -60,38 +62,38 @@ async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_siz
                     await execute_write(db, insert(table).on_conflict_do_nothing(), rows)
                     continue
                 if has_pk:
-                    await _insert(db, table, rows)
+                    await _insert(db, table, rows, guard)
                     continue
-                for (obj, _values), value in zip(batch, await _insert_returning_keys(db, dialect, table, pk, rows),
-                                                 strict=True):
+                keys = await _insert_returning_keys(db, dialect, table, pk, rows, guard)
+                for (obj, _values), value in zip(batch, keys, strict=True):
                     obj.__dict__[pk.attname] = value
     for obj in objs:
         obj.__dict__["_db"] = db
     return objs
 
 
-async def _insert(db: str, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+async def _insert(db: str, table: sa.Table, rows: list[dict[str, Any]], guard: bool) -> None:
     """executemany on the driver (see covet.orm.direct), or through SQLAlchemy when that can't be used."""
-    if not await insert_rows(db, table, rows):
+    if not await insert_rows(db, table, rows, guard=guard):
         await execute_write(db, table.insert(), rows)
 
 
-async def _insert_returning_keys(db: str, dialect: Dialect, table: sa.Table, pk: Any, rows: list[dict[str, Any]]
-                                 ) -> list[Any]:
+async def _insert_returning_keys(db: str, dialect: Dialect, table: sa.Table, pk: Any, rows: list[dict[str, Any]],
+                                 guard: bool) -> list[Any]:
     """INSERT rows and return their generated keys in order, in as few round trips as the backend allows."""
     column = table.c[pk.column]
     if dialect.name == "sqlite":
         # SQLite gives no ordering guarantee for multi-row RETURNING, so SQLAlchemy would insert row by row.
         # Inside our transaction we hold the write lock, and rowids of a table without AUTOINCREMENT are
         # allocated as max(rowid) + 1, so one executemany yields the contiguous range ending at the new max.
-        await _insert(db, table, rows)
+        await _insert(db, table, rows, guard)
         last = await fetch_scalar(db, sa.select(sa.func.max(column)))
         return list(range(last - len(rows) + 1, last + 1))
     keys = await _reserve_keys(db, dialect, table, column, len(rows))
     if keys is not None:
         for values, key in zip(rows, keys, strict=True):
             values[pk.column] = key
-        await _insert(db, table, rows)
+        await _insert(db, table, rows, guard)
         return keys
     result = await execute_write(db, table.insert().returning(column, sort_by_parameter_order=True), rows)
     return [row[0] for row in result.rows]

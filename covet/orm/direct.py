@@ -111,14 +111,15 @@ async def insert_row(alias: str, table: sa.Table, values: dict[str, Any], primar
     return key if generated else None
 
 
-async def insert_rows(alias: str, table: sa.Table, rows: Sequence[dict[str, Any]]) -> bool:
+async def insert_rows(alias: str, table: sa.Table, rows: Sequence[dict[str, Any]], *, guard: bool = True) -> bool:
     """INSERT rows that share one set of columns with the driver's executemany; False when this shape must
-    go through SQLAlchemy instead (the caller does that)."""
+    go through SQLAlchemy instead (the caller does that). ``guard=False``: the caller's own transaction ends
+    on an error anyway, so no savepoint is needed to keep it usable."""
     engine = get_engine(alias)
     plan = plan_for(table, engine.dialect, tuple(rows[0]), return_key=False)
     if plan is None or observed(engine.sync_engine):
         return False
-    await _run(alias, engine, plan, [plan.parameters(values) for values in rows], many=True)
+    await _run(alias, engine, plan, [plan.parameters(values) for values in rows], many=True, guard=guard)
     return True
 
 
@@ -129,12 +130,13 @@ def observed(sync_engine: Any) -> bool:
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or sync_engine._should_log_info())
 
 
-async def _run(alias: str, engine: AsyncEngine, plan: InsertPlan, parameters: Any, *, many: bool) -> Any:
+async def _run(alias: str, engine: AsyncEngine, plan: InsertPlan, parameters: Any, *, many: bool,
+               guard: bool = True) -> Any:
     state = current_transaction(alias)
     try:
         if state is not None:
             adapter = state.connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
-            return await _execute(adapter, plan, parameters, many, in_transaction=True)
+            return await _execute(adapter, plan, parameters, many, in_transaction=True, guard=guard)
         writer = await writer_connection(engine) if plan.driver == "sqlite" else None
         if writer is None:
             return await greenlet_spawn(_checked_out, engine.sync_engine, plan, parameters, many)
@@ -160,7 +162,8 @@ def _checked_out(sync_engine: Any, plan: InsertPlan, parameters: Any, many: bool
         pooled.close()
 
 
-async def _execute(adapter: Any, plan: InsertPlan, parameters: Any, many: bool, *, in_transaction: bool) -> Any:
+async def _execute(adapter: Any, plan: InsertPlan, parameters: Any, many: bool, *, in_transaction: bool,
+                   guard: bool = False) -> Any:
     if plan.driver == "sqlite":
         connection = adapter._connection
         _description, _rows, _rowcount, lastrowid = await connection._execute(
@@ -171,7 +174,8 @@ async def _execute(adapter: Any, plan: InsertPlan, parameters: Any, many: bool, 
         if in_transaction:
             if adapter._transaction is None:
                 await adapter._start_transaction()  # SQLAlchemy's adapter sends BEGIN lazily, on first use
-            return await _guarded(adapter._connection, plan, parameters, many)
+            if guard:
+                return await _guarded(adapter._connection, plan, parameters, many)
         return await _asyncpg_insert(adapter._connection, plan, parameters, many)
 
 
