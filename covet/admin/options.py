@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from covet.admin.forms import build_form_class, flatten, flatten_fieldsets
-from covet.exceptions import ValidationError
+from covet.exceptions import ImproperlyConfigured, ValidationError
 from covet.forms import ModelForm
 from covet.forms.model_fields import is_editable
 from covet.orm import Q
@@ -246,7 +248,7 @@ class ModelAdmin(BaseModelAdmin):
             return {}
         candidates: list[tuple[Any, str]] = [(func, name) for name, func in self.admin_site.actions.items()]
         for entry in self.actions:
-            func = getattr(self, entry) if isinstance(entry, str) else entry
+            func = self._action_function(entry)
             name = entry if isinstance(entry, str) else func.__name__
             candidates.append((func, name))
         found: dict[str, tuple[Any, str, str]] = {}
@@ -259,6 +261,24 @@ class ModelAdmin(BaseModelAdmin):
                     description = description.replace("%(verbose_name_plural)s", str(self.opts.verbose_name_plural))
                 found[name] = (func, name, description)
         return found
+
+    def _action_function(self, entry: Any) -> Any:
+        """The callable behind one ``actions`` entry, always run as ``func(model_admin, request, queryset)``.
+
+        A string names a method of this admin (taken unbound, like Django); a bound method already carries its
+        ``self`` so it is wrapped to drop the ``model_admin`` argument; a plain function is used as it is.
+        """
+        if isinstance(entry, str):
+            try:
+                entry = getattr(type(self), entry)
+            except AttributeError:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.actions names {entry!r}, but {type(self).__name__} has no such method; "
+                    "define it on the admin class or list the action function itself."
+                ) from None
+        if inspect.ismethod(entry):
+            return _without_model_admin(entry)
+        return entry
 
     # -- saving and history -----------------------------------------------------------------------------------------
 
@@ -318,3 +338,14 @@ def _join_words(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _without_model_admin(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Adapt a bound method (it has its own ``self``) to the ``(model_admin, request, queryset)`` action call."""
+
+    @functools.wraps(method)
+    async def action(model_admin: Any, request: Any, queryset: Any) -> Any:
+        result = method(request, queryset)
+        return await result if inspect.isawaitable(result) else result
+
+    return action

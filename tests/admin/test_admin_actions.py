@@ -104,3 +104,56 @@ async def test_bad_action_posts_change_nothing(project: AdminProject) -> None:
     )
     assert no_action.status_code == 303
     assert await project.models.Post.objects.count() == 2
+
+
+async def run_action(project: AdminProject, name: str, post: object) -> object:
+    client = await project.client("root")
+    token = csrf_of((await client.get(POSTS)).text)
+    data = {"action": name, "_selected_action": [str(post.pk)], "post": "yes", "csrf_token": token}  # type: ignore[attr-defined]
+    response = await client.post(POSTS, data=data)
+    assert response.status_code == 303, response.text[:800]
+    return client
+
+
+async def test_action_named_by_a_string_runs_the_admin_method(project: AdminProject) -> None:
+    post = await project.models.Post.objects.create(title="Live one", status="live", author=project.users["root"])
+    client = await run_action(project, "make_draft", post)
+    assert (await project.models.Post.objects.get(pk=post.pk)).status == "draft"
+    listing = (await client.get(POSTS)).text  # type: ignore[attr-defined]
+    assert "1 posts marked as drafts by PostAdmin." in listing and "Mark selected posts as drafts" in listing
+
+
+async def test_bound_method_and_synchronous_function_actions(project: AdminProject) -> None:
+    from covet import admin
+    from covet.messages import api as messages
+
+    class Archiver:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        async def archive(self, request: object, queryset: object) -> None:
+            self.seen.extend([post.title for post in await queryset])  # type: ignore[attr-defined]
+
+    def make_live(model_admin: object, request: object, queryset: object) -> None:  # Django-style, not async
+        messages.success(request, f"make_live ran for {type(model_admin).__name__}.")  # type: ignore[arg-type]
+
+    archiver = Archiver()
+    model_admin = admin.site.get_model_admin(project.models.Post)
+    model_admin.actions = [archiver.archive, make_live]  # type: ignore[misc]
+    post = await project.models.Post.objects.create(title="Old news", author=project.users["root"])
+    await run_action(project, "archive", post)
+    assert archiver.seen == ["Old news"]
+    client = await run_action(project, "make_live", post)
+    assert "make_live ran for PostAdmin." in (await client.get(POSTS)).text  # type: ignore[attr-defined]
+
+
+async def test_unknown_method_name_in_actions_says_what_to_do(project: AdminProject) -> None:
+    import pytest
+
+    from covet import admin
+    from covet.exceptions import ImproperlyConfigured
+
+    model_admin = admin.site.get_model_admin(project.models.Post)
+    model_admin.actions = ["no_such_action"]  # type: ignore[misc]
+    with pytest.raises(ImproperlyConfigured, match="has no such method"):
+        await model_admin.get_actions(None)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING, Any
 
 from covet.admin.changelist import ChangeList
@@ -113,7 +114,9 @@ async def run_action(model_admin: ModelAdmin, request: Request) -> Response:
                 "description": _description,
             },
         )
-    response = await func(model_admin, request, queryset)
+    response = func(model_admin, request, queryset)
+    if inspect.isawaitable(response):  # Django-style synchronous actions are welcome too
+        response = await response
     return response if response is not None else RedirectResponse(back, status_code=303)
 
 

@@ -29,7 +29,7 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "author__username", "category__name"]
     date_hierarchy = "created"
     list_per_page = 20
-    actions = [make_published]
+    actions = [make_published, "make_draft"]
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["category"]
     readonly_fields = ["created"]
@@ -38,6 +38,11 @@ class PostAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "author", "category"]}),
         ("Content", {"fields": ["body", "tags", ("status", "published"), "rating", "created"]}),
     ]
+
+    @admin.action(description="Mark selected posts as drafts")
+    async def make_draft(self, request: Any, queryset: Any) -> None:
+        count = await queryset.update(status="draft")
+        messages.success(request, f"{count} posts marked as drafts by {type(self).__name__}.")
 
     @admin.display(description="Loud title", ordering="title")
     def shout(self, obj: Post) -> str:
