@@ -5,7 +5,7 @@ How it works:
 * A random 32-byte secret per visitor: stored in ``request.session`` when the session middleware runs
   (outside this one), else in a signed cookie (``CSRF_COOKIE_NAME``) — the "signed double-submit"
   pattern, so a cookie planted from a sibling subdomain is not accepted.
-* Pages embed a *masked* token (``csrf_input(request)`` or ``get_token(request)``): a fresh random mask
+* Pages embed a *masked* token (``{{ csrf_input }}`` in templates, ``get_token(request)`` in code): a fresh random mask
   each time, so the token never repeats in a compressed page (BREACH).
 * An unsafe request must send the token in the ``X-CSRFToken`` header (``CSRF_HEADER_NAME``) or the
   ``csrf_token`` form field (``CSRF_FORM_FIELD``). Over HTTPS its ``Origin`` (or, without one, its
@@ -105,7 +105,7 @@ def rotate_token(request: Request) -> None:
 
 
 def csrf_input(request: Request) -> Markup:
-    """The hidden ``<input>`` carrying the token, for forms in templates: ``{{ csrf_input(request) }}``."""
+    """The hidden ``<input>`` carrying the token (templates get it ready-made as ``{{ csrf_input }}``)."""
     field = getattr(settings, "CSRF_FORM_FIELD", "csrf_token")
     return Markup('<input type="hidden" name="{}" value="{}">').format(escape(field), escape(get_token(request)))
 
@@ -208,12 +208,15 @@ class CsrfMiddleware:
         if secret is None:
             where = "session" if _uses_session(request) else f"{self.cookie_name!r} cookie"
             raise CsrfFailure(
-                f"CSRF {where} not set: render the form with csrf_input(request) (or call get_token) before posting."
+                f"CSRF {where} not set: render the form page first, with {{{{ csrf_input }}}} inside the <form> in "
+                "the template (csrf_input(request) in Python code, or get_token(request) for the "
+                f"{self.header_name} header), then post it."
             )
         token = await self.submitted_token(request)
         if not token:
             raise CsrfFailure(
-                f"CSRF token missing: send it in the {self.header_name} header or the {self.form_field!r} form field."
+                f"CSRF token missing: send it in the {self.header_name} header or the {self.form_field!r} form field "
+                "(put {{ csrf_input }} inside the <form> in the template)."
             )
         unmasked = _unmask(token)
         if unmasked is None:

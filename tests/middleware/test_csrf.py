@@ -39,6 +39,9 @@ async def test_missing_cookie_or_token_is_refused(method: str, caplog: pytest.Lo
         no_token = await run(CsrfMiddleware, make_request(method, headers={"cookie": f"csrftoken={cookie}"}))
     assert no_cookie.status_code == 403 and b"cookie not set" in no_cookie.body
     assert no_token.status_code == 403 and b"CSRF token missing" in no_token.body
+    # the hint names what works in a template ({{ csrf_input }} from the context processor)
+    assert b"{{ csrf_input }}" in no_cookie.body and b"{{ csrf_input }}" in no_token.body
+    assert b"{{ csrf_input(request) }}" not in no_cookie.body
     assert [r.security_event for r in caplog.records].count("csrf_failure") == 2  # type: ignore[attr-defined]
 
 
