@@ -1,7 +1,7 @@
 """The default responses for errors: an ``HTTPException``'s status and detail, and the 500 for anything else.
 
-The format follows the client's ``Accept`` header: JSON ``{"detail": ...}``, or plain text; in DEBUG an HTML
-client gets the technical pages instead.
+The format follows the client's ``Accept`` header (or a JSON request body when it names none): JSON
+``{"detail": ...}``, or plain text; in DEBUG an HTML client gets the technical pages instead.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from covet.core.debug.pages import technical_404_html, technical_500_html, technical_500_text
-from covet.core.negotiation import preferred_error_format
+from covet.core.negotiation import request_error_format
 from covet.core.request_id import request_id_for
 from covet.exceptions import Http404, HTTPException
 from covet.http import HTMLResponse, JSONResponse, PlainTextResponse, Request, Response
@@ -24,7 +24,7 @@ class RouteNotFound(Http404):
 
 def http_exception_response(request: Request, exc: HTTPException, *, debug: bool, router: Router) -> Response:
     """``exc.status_code`` with ``exc.detail`` and ``exc.headers``."""
-    fmt = preferred_error_format(request.headers.get("accept"))
+    fmt = request_error_format(request.headers.get("accept"), request.headers.get("content-type"))
     if debug and fmt == "html" and isinstance(exc, Http404):
         raised_by = None if isinstance(exc, RouteNotFound) else _view_name(request)
         body = technical_404_html(request, router, raised_by, exc.detail)
@@ -46,7 +46,9 @@ def server_error_response(request: Request, exc: BaseException, *, debug: bool) 
         extra={"request_id": request_id, "status_code": 500},
     )
     headers = {"x-request-id": request_id}
-    fmt = preferred_error_format(request.headers.get("accept"), default="html" if debug else "text")
+    fmt = request_error_format(
+        request.headers.get("accept"), request.headers.get("content-type"), default="html" if debug else "text"
+    )
     if debug:
         if fmt == "html":
             return HTMLResponse(technical_500_html(request, exc, request_id), 500, headers)

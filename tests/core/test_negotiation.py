@@ -2,7 +2,7 @@
 
 import pytest
 
-from covet.core.negotiation import preferred_error_format
+from covet.core.negotiation import preferred_error_format, request_error_format
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,18 @@ def test_preferred_error_format(accept, expected) -> None:
 
 def test_default_applies_without_a_named_format() -> None:
     assert preferred_error_format("*/*", default="html") == "html"
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "expected"),
+    [
+        (None, "application/json", "json"),
+        ("*/*", "application/json; charset=utf-8", "json"),
+        (None, "application/merge-patch+json", "json"),
+        ("text/plain", "application/json", "text"),
+        (None, "application/x-www-form-urlencoded", "text"),
+        (None, None, "text"),
+    ],
+)
+def test_a_json_body_makes_json_the_default(accept: str | None, content_type: str | None, expected: str) -> None:
+    assert request_error_format(accept, content_type) == expected

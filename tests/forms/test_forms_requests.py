@@ -141,10 +141,21 @@ def test_json_body(client: TestClient) -> None:
         (b"{not json", "The request body is not valid JSON"),
     ],
 )
-def test_bad_json_bodies_get_400(client: TestClient, body: bytes, detail: str) -> None:
-    response = client.post("/comment", content=body, headers={"content-type": "application/json"})
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json"])
+def test_bad_json_bodies_get_a_json_400(client: TestClient, body: bytes, detail: str, accept: str | None) -> None:
+    headers = {"content-type": "application/json", **({"accept": accept} if accept else {})}
+    response = client.post("/comment", content=body, headers=headers)
     assert response.status_code == 400
-    assert detail in response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert detail in response.json()["detail"]
+    assert client.post("/comment", json={"name": "Bo", "stars": 3, "text": "still works"}).status_code == 200
+
+
+def test_bad_json_body_from_a_client_asking_for_text_gets_text(client: TestClient) -> None:
+    headers = {"content-type": "application/json", "accept": "text/plain"}
+    response = client.post("/comment", content=b"[1, 2]", headers=headers)
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/plain")
+    assert "The JSON body must be an object" in response.text
 
 
 def test_get_form_binds_the_query_string(client: TestClient) -> None:
