@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import click
@@ -50,6 +51,23 @@ def test_routes_lists_every_route(runner, project):
     assert rows[3].endpoint == "blog.views.index"
     output = runner.invoke(cli, ["routes"]).output
     assert "/blog/api/posts/{id:int}" in output and "blog.views.post_detail" in output
+    admin_endpoints = [row.endpoint for row in rows if row.path.startswith("/admin/")]
+    assert admin_endpoints and not any("partial" in endpoint for endpoint in admin_endpoints)
+    assert all(endpoint.startswith("covet.admin.") for endpoint in admin_endpoints), admin_endpoints
+    assert "functools.partial" not in output
+
+
+def test_route_rows_unwrap_nested_partials():
+    from covet.cli.commands.routes import route_rows
+    from covet.routing import Router
+
+    async def report(request, site, kind):
+        return None
+
+    router = Router()
+    router.add_route("/report", functools.partial(functools.partial(report, site="main"), kind="daily"), name="report")
+    (row,) = route_rows(router)
+    assert row.endpoint.endswith("test_route_rows_unwrap_nested_partials.<locals>.report"), row.endpoint
 
 
 def test_shell_runs_a_snippet_with_top_level_await(project, capsys):

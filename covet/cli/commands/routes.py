@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ def describe_endpoint(route: Route) -> str:
     if route.kind == "static":
         return f"static body ({len(route.body)} bytes, {route.content_type})"
     endpoint = route.endpoint
+    while isinstance(endpoint, functools.partial):  # the admin binds its views to a site or model admin this way
+        endpoint = endpoint.func
     module = getattr(endpoint, "__module__", None) or ""
     qualname = getattr(endpoint, "__qualname__", None) or type(endpoint).__qualname__
     return f"{module}.{qualname}" if module else qualname
