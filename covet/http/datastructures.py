@@ -255,7 +255,7 @@ class Headers(Mapping[str, str]):
         raw: list[tuple[bytes, bytes]] | None = None,
         scope: Scope | None = None,
     ) -> None:
-        if sum(source is not None for source in (headers, raw, scope)) > 1:
+        if (headers is not None) + (raw is not None) + (scope is not None) > 1:
             raise ValueError("Build Headers from one of: a mapping, raw=[(name, value)], or scope=.")
         if headers is not None:
             self._raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]

@@ -90,8 +90,11 @@ class Response:
         self, headers: Mapping[str, str] | None, *, content_length: int | None
     ) -> list[tuple[bytes, bytes]]:
         """The raw header list: the given headers, then Content-Length and Content-Type unless given."""
-        raw = [encode_header(name, value) for name, value in (headers or {}).items()]
-        present = {name for name, _ in raw}
+        if headers:
+            raw = [encode_header(name, value) for name, value in headers.items()]
+            present: set[bytes] | tuple[()] = {name for name, _ in raw}
+        else:  # most responses: nothing to encode or look through
+            raw, present = [], ()
         if (
             content_length is not None
             and b"content-length" not in present

@@ -19,6 +19,9 @@ from covet.middleware.refusal import refusal
 
 DEBUG_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
 
+# How many Host header values AllowedHostsMiddleware remembers its verdict for.
+_VERDICT_CACHE_SIZE = 256
+
 # A DNS name or an IPv4 address, or a bracketed IPv6 address; then an optional port.
 _HOST_SYNTAX = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9:.]+\])(:\d{1,5})?$")
 
@@ -53,9 +56,16 @@ class AllowedHostsMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.allowed = allowed_host_patterns()
+        self._verdicts: dict[str, bool] = {}  # host -> allowed; a site sees a handful of hosts
 
     def is_allowed(self, host: str) -> bool:
-        return is_allowed_host(host, self.allowed)
+        verdict = self._verdicts.get(host)
+        if verdict is None:
+            verdict = is_allowed_host(host, self.allowed)
+            if len(self._verdicts) >= _VERDICT_CACHE_SIZE:  # bounded: clients choose the Host header
+                self._verdicts.clear()
+            self._verdicts[host] = verdict
+        return verdict
 
     async def __call__(self, request: Request) -> Response:
         host = request_host(request)

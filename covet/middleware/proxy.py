@@ -25,6 +25,9 @@ def request_is_secure(request: Request) -> bool:
         value = request.headers.get(name)
         if value is not None:
             return bool(value.split(",")[0].strip().lower() == str(expected).lower())
+    scope = request.scope
+    if scope.get("server") is not None:  # then the URL is absolute and its scheme is the scope's: skip building it
+        return str(scope.get("scheme", "http")).lower() in ("https", "wss")
     return request.url.scheme in ("https", "wss")
 
 

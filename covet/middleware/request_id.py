@@ -45,8 +45,10 @@ class RequestIdMiddleware:
         finally:
             current_request_id.reset(token)
         raw = response.raw_headers
-        if any(name == _HEADER_NAME for name, _ in raw):
-            response.headers[HEADER] = request_id  # replace what the view set
+        for name, _ in raw:
+            if name == _HEADER_NAME:
+                response.headers[HEADER] = request_id  # replace what the view set
+                break
         else:  # the common case, without building a MutableHeaders; the id is already header-safe
             raw.append((_HEADER_NAME, request_id.encode("latin-1")))
         return response

@@ -72,6 +72,8 @@ class SecurityMiddleware:
                     raise ImproperlyConfigured(f"settings.{setting}: {exc}") from None
         hsts = self._hsts_value()
         self.hsts = (b"strict-transport-security", hsts.encode("latin-1")) if hsts else None
+        # The names this middleware adds: a response carrying none of them takes the fast path in __call__.
+        self.added_names = frozenset(name for name, _ in self.static_headers) | {b"strict-transport-security"}
 
     @staticmethod
     def _hsts_value() -> str | None:
@@ -102,8 +104,15 @@ class SecurityMiddleware:
             return self.https_redirect(request)
         response: Response = await self.get_response(request)
         raw = response.raw_headers
-        present = {name.lower() for name, _ in raw}
-        raw.extend(header for header in self.static_headers if header[0] not in present)
-        if self.hsts is not None and secure and self.hsts[0] not in present:
+        added = self.added_names
+        for name, _ in raw:
+            if name.lower() in added:  # the view set one of them itself: keep its value, add only the others
+                present = {name.lower() for name, _ in raw}
+                raw.extend(header for header in self.static_headers if header[0] not in present)
+                if self.hsts is not None and secure and self.hsts[0] not in present:
+                    raw.append(self.hsts)
+                return response
+        raw.extend(self.static_headers)
+        if self.hsts is not None and secure:
             raw.append(self.hsts)
         return response
