@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import secrets
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -455,6 +456,11 @@ class Measurements:
     def best(self, backend: str, op: str, name: str) -> float:
         return min(self.samples[(backend, op, name)])
 
+    def round_ratio(self, backend: str, op: str, numerator: str, denominator: str) -> float:
+        """The median of the per-round ratios (round i of one contender against round i of the other)."""
+        pairs = zip(self.samples[(backend, op, numerator)], self.samples[(backend, op, denominator)], strict=True)
+        return statistics.median(a / b for a, b in pairs)
+
 
 async def _timed(work: Callable[[], Awaitable[Any]]) -> float:
     gc.collect()  # nobody pays for another contender's garbage
@@ -605,6 +611,12 @@ def render(results: Measurements, backends: list[str]) -> str:
                 + f" | {ms['Tortoise'] / ms['Covet']:.2f}x | {ms['Django'] / ms['Covet']:.2f}x"
                 + f" | {ms['Covet'] / ms['raw driver']:.2f}x | {verdict} |"
             )  # fmt: skip
+        lines += ["", "Median over the rounds of each round's ratio (contenders of one round run back to back):", "",
+                  "| operation | Tortoise / Covet | Django / Covet | Covet / raw |", "|---|---:|---:|---:|"]
+        for op, label in OPERATIONS:
+            lines.append(f"| {label} | {results.round_ratio(backend, op, 'Tortoise', 'Covet'):.2f}x"
+                         f" | {results.round_ratio(backend, op, 'Django', 'Covet'):.2f}x"
+                         f" | {results.round_ratio(backend, op, 'Covet', 'raw driver'):.2f}x |")
         lines.append("")
     return "\n".join(lines)
 
