@@ -1,31 +1,31 @@
-"""The blog's views: an HTML index and a small JSON API, mounted under /blog by the root URL conf."""
+"""The blog's views: an HTML index and a small JSON API, mounted under /blog by the root URL conf.
+Posts are written in the admin at /admin/ (or from code); only published ones are shown."""
 
-from covet.exceptions import Http404
 from covet.routing import Router
 from covet.templates import render
 
+from .models import Post
+
 router = Router()
 
-# Example content until the blog has a model of its own.
-POSTS = [
-    {"id": 1, "title": "Hello, Covet", "body": "The first post of this blog."},
-    {"id": 2, "title": "Routes and views", "body": "Each view is an async function registered on a router."},
-]
+
+def published_posts():
+    """The newest published posts first, with their authors loaded in the same query."""
+    return Post.objects.filter(published=True).select_related("author").order_by("-created")
 
 
 @router.get("/", name="blog_index")
 async def index(request):
-    return render(request, "blog/index.html", {"posts": POSTS})
+    posts = await published_posts()[:20]
+    return render(request, "blog/index.html", {"posts": posts})
 
 
 @router.get("/api/posts", name="blog_posts")
 async def post_list(request):
-    return [{"id": post["id"], "title": post["title"]} for post in POSTS]
+    return [{"id": post.id, "title": post.title} for post in await published_posts()[:20]]
 
 
 @router.get("/api/posts/{id:int}", name="blog_post")
 async def post_detail(request, id: int):
-    for post in POSTS:
-        if post["id"] == id:
-            return post
-    raise Http404(f"No post with id {id}.")
+    post = await Post.objects.get_or_404(id=id, published=True)
+    return {"id": post.id, "title": post.title, "body": post.body, "created": post.created.isoformat()}

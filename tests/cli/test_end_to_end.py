@@ -29,6 +29,22 @@ def generated_project(tmp_path: Path, covet_subprocess) -> Path:
     return root
 
 
+def migrate_and_publish_a_post(project: Path, covet_subprocess) -> None:
+    """Build the project's database with `covet migrate`, then publish one post from `covet shell -c`."""
+    migrated = covet_subprocess.run("migrate", cwd=project)
+    assert migrated.returncode == 0, migrated.stderr
+    published = covet_subprocess.run("shell", "-c", PUBLISH_A_POST, cwd=project)
+    assert published.returncode == 0, published.stderr
+
+
+PUBLISH_A_POST = """
+from covet.auth.models import User
+from blog.models import Post
+author = await User.objects.create_user("ada", "ada@example.com", "tangerine-orbit-Vessel-91")
+await Post.objects.create(title="Hello from the database", body="Published by the test.", author=author, published=True)
+"""
+
+
 def test_generated_project_test_suite_passes(generated_project: Path, covet_subprocess) -> None:
     result = subprocess.run(
         covet_subprocess.pytest_argv("-q", "-p", "no:cacheprovider"),
@@ -66,6 +82,7 @@ def running_server(
 
 
 def test_runserver_serves_the_generated_project(generated_project: Path, covet_subprocess) -> None:
+    migrate_and_publish_a_post(generated_project, covet_subprocess)
     port = free_port()
     argv = covet_subprocess.argv("runserver", f"127.0.0.1:{port}", "--noreload")
     with running_server(argv, generated_project, covet_subprocess.env, port) as client:
@@ -75,9 +92,9 @@ def test_runserver_serves_the_generated_project(generated_project: Path, covet_s
         posts = client.get("/blog/api/posts")
         missing = client.get("/blog/api/posts/404")
     assert welcome.status_code == 200 and "e2esite is up and running" in welcome.text
-    assert blog.status_code == 200 and "Hello, Covet" in blog.text
+    assert blog.status_code == 200 and "Hello from the database" in blog.text
     assert health.status_code == 200 and health.json() == {"status": "ok"}
-    assert posts.status_code == 200 and posts.json()[0]["title"] == "Hello, Covet"
+    assert posts.status_code == 200 and posts.json() == [{"id": 1, "title": "Hello from the database"}]
     assert missing.status_code == 404
 
 
@@ -101,8 +118,9 @@ def test_runserver_reloads_changed_code(generated_project: Path, covet_subproces
 
 def test_generated_project_runs_under_uvicorn(generated_project: Path, covet_subprocess) -> None:
     pytest.importorskip("uvicorn")
+    migrate_and_publish_a_post(generated_project, covet_subprocess)
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "e2esite.asgi:application", "--port", str(port), "--lifespan", "on"]
     with running_server(argv, generated_project, covet_subprocess.env, port, "Application startup complete") as client:
         assert "e2esite is up and running" in client.get("/").text
-        assert client.get("/blog/api/posts/1").json()["title"] == "Hello, Covet"
+        assert client.get("/blog/api/posts/1").json()["title"] == "Hello from the database"
