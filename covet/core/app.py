@@ -19,7 +19,7 @@ from covet.core.return_values import to_response
 from covet.core.websocket import WebSocket, WebSocketDisconnect, WebSocketState
 from covet.exceptions import HTTPException, MethodNotAllowed
 from covet.http import ClientDisconnect, RedirectResponse, Request, Response, State
-from covet.http.request import SCOPE_MAX_BODY_SIZE, SCOPE_MAX_FORM_MEMORY_SIZE
+from covet.http.request import SCOPE_FORM, SCOPE_MAX_BODY_SIZE, SCOPE_MAX_FORM_MEMORY_SIZE
 from covet.routing import MatchStatus, Route, RouteMatch, Router
 from covet.types import ASGIApp, Receive, Scope, Send
 
@@ -145,7 +145,8 @@ class CovetApp:
             )
             raise
         finally:
-            await request.close()
+            if SCOPE_FORM in scope:  # only a parsed form holds something to close (uploaded files)
+                await request.close()
 
     # -- inside the middleware chain ------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from requests_in_memory import make_request, run
+from requests_in_memory import make_request, ok_view, run
 
 from covet.conf import settings
 from covet.middleware.hosts import AllowedHostsMiddleware, host_matches
@@ -67,3 +67,14 @@ async def test_debug_with_empty_list_allows_localhost_only() -> None:
 
 def test_star_allows_any() -> None:
     assert host_matches("anything.test", "*")
+
+
+async def test_verdicts_stay_right_when_many_hosts_churn_the_cache() -> None:
+    # The middleware remembers a bounded number of Host verdicts; a flood of made-up hosts must neither grow
+    # that memory without bound nor change an answer.
+    with settings.override(ALLOWED_HOSTS=["example.com"]):
+        middleware = AllowedHostsMiddleware(ok_view)
+        for number in range(1000):
+            assert (await middleware(make_request(host=f"evil{number}.net"))).status_code == 400
+            assert (await middleware(make_request(host="example.com"))).status_code == 200
+        assert len(middleware._verdicts) <= 256
