@@ -214,6 +214,12 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     expect(page.locator("#result_list tbody tr")).to_have_count(3)
     page.screenshot(path=str(ARTIFACTS / "admin_changelist_filtered.png"), full_page=True)
 
+    # the generated blog shows exactly the published posts
+    page.goto("/blog/")
+    expect(page.locator("main article")).to_have_count(3)
+    expect(page.locator("main")).to_contain_text("Launch notes, revised")
+    page.go_back()
+
     # delete through the action, with its confirmation page
     page.locator("#result_list tr", has_text="Launch notes, revised").locator("input.action-select").check()
     expect(page.locator(".action-counter")).to_have_text("1 of 3 selected")
@@ -224,6 +230,9 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     page.click("text=Yes, I\u2019m sure")
     expect(page.locator(".messagelist")).to_contain_text("Successfully deleted 1 post.")
     expect(page.locator("#result_list")).not_to_contain_text("Launch notes")
+    page.goto("/blog/")
+    expect(page.locator("main article")).to_have_count(2)
+    expect(page.locator("main")).not_to_contain_text("Launch notes")
 
     # the whole story is in the recent actions
     page.goto("/admin/")
