@@ -21,6 +21,7 @@ from .apps import MigrationApp, TableOwnership
 from .changes import Change, describe
 from .errors import MigrationError
 from .history import AppHistory
+from .not_null import backfill_added_columns
 
 
 @dataclass
@@ -32,6 +33,8 @@ class PlannedRevision:
     message: str
     changes: list[Change]
     depends_on: list[str] = field(default_factory=list)
+    #: Problems a human must look at before migrating (e.g. a NOT NULL column that can't be filled).
+    warnings: list[str] = field(default_factory=list)
     path: Path | None = None
 
 
@@ -134,6 +137,7 @@ class RevisionPlanner:
         history = AppHistory(app, self.script_directory)
         head = history.head
         changes = list(describe(operations))
+        warnings = backfill_added_columns(operations, self.metadata)
         depends_on = [self._head_revision_of(other, label) for other in sorted(self._dependencies(label, operations))]
         planned = PlannedRevision(
             app=app,
@@ -141,6 +145,7 @@ class RevisionPlanner:
             message=self.message or _default_message(changes, first=head is None),
             changes=changes,
             depends_on=[revision for revision in depends_on if revision is not None],
+            warnings=warnings,
         )
         self.planned.append(planned)
         upgrade = ops.UpgradeOps(ops=operations)

@@ -75,3 +75,5 @@ def _report(planned: list[PlannedRevision], app: str | None) -> None:
             console.print(f"    [{_STYLES[change.symbol]}]{escape(str(change))}[/]")
         if not revision.changes:
             console.print("    (no schema changes: a merge, or empty to edit by hand)", style="dim")
+        for warning in revision.warnings:
+            stderr().print(f"  Warning: {warning}", style="yellow", markup=False)
