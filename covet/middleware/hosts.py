@@ -56,6 +56,7 @@ class AllowedHostsMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.allowed = allowed_host_patterns()
+        self.use_forwarded_host = bool(getattr(settings, "USE_X_FORWARDED_HOST", False))  # read once, as ALLOWED_HOSTS
         self._verdicts: dict[str, bool] = {}  # host -> allowed; a site sees a handful of hosts
 
     def is_allowed(self, host: str) -> bool:
@@ -68,7 +69,7 @@ class AllowedHostsMiddleware:
         return verdict
 
     async def __call__(self, request: Request) -> Response:
-        host = request_host(request)
+        host = request_host(request, use_forwarded_host=self.use_forwarded_host)
         if self.is_allowed(host):
             response: Response = await self.get_response(request)
             return response

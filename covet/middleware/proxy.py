@@ -16,10 +16,17 @@ from typing import Any
 from covet.conf import settings
 from covet.http import Request
 
+# "Read the setting now": the default of the keyword arguments below. Middleware pass the value they read once
+# when built instead (a setting read through the lazy settings object costs about a microsecond).
+_FROM_SETTINGS: Any = object()
 
-def request_is_secure(request: Request) -> bool:
-    """Whether the client used HTTPS (directly, or to a proxy named by ``SECURE_PROXY_SSL_HEADER``)."""
-    proxy_header: Any = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+
+def request_is_secure(request: Request, *, proxy_ssl_header: Any = _FROM_SETTINGS) -> bool:
+    """Whether the client used HTTPS (directly, or to a proxy named by ``SECURE_PROXY_SSL_HEADER``, or by
+    ``proxy_ssl_header`` when given)."""
+    proxy_header: Any = (
+        getattr(settings, "SECURE_PROXY_SSL_HEADER", None) if proxy_ssl_header is _FROM_SETTINGS else proxy_ssl_header
+    )
     if proxy_header:
         name, expected = proxy_header
         value = request.headers.get(name)
@@ -31,10 +38,11 @@ def request_is_secure(request: Request) -> bool:
     return request.url.scheme in ("https", "wss")
 
 
-def request_host(request: Request) -> str:
-    """The host (with port, if any) the client asked for, lower-cased; "" when absent."""
+def request_host(request: Request, *, use_forwarded_host: bool | None = None) -> str:
+    """The host (with port, if any) the client asked for, lower-cased; "" when absent. ``X-Forwarded-Host`` counts
+    when ``use_forwarded_host`` (default: the ``USE_X_FORWARDED_HOST`` setting) is on."""
     host = None
-    if getattr(settings, "USE_X_FORWARDED_HOST", False):
+    if getattr(settings, "USE_X_FORWARDED_HOST", False) if use_forwarded_host is None else use_forwarded_host:
         forwarded = request.headers.get("x-forwarded-host")
         if forwarded:
             host = forwarded.split(",")[0].strip()

@@ -13,7 +13,8 @@ Settings (defaults in brackets):
 * ``SECURE_CONTENT_SECURITY_POLICY`` [None] and ``SECURE_CONTENT_SECURITY_POLICY_REPORT_ONLY`` [None]:
   a policy string, or a dict ``{"default-src": ["'self'"], ...}`` joined into one.
 
-Headers a view already set are left alone, so one view can relax a policy for itself.
+Headers a view already set are left alone, so one view can relax a policy for itself. Like every setting
+here, ``SECURE_PROXY_SSL_HEADER`` and ``USE_X_FORWARDED_HOST`` are read once, when the middleware is built.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class SecurityMiddleware:
         self.ssl_redirect = bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
         self.ssl_host: str | None = getattr(settings, "SECURE_SSL_HOST", None)
         self.redirect_exempt = [re.compile(p) for p in getattr(settings, "SECURE_REDIRECT_EXEMPT", [])]
+        self.proxy_ssl_header: Any = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        self.use_forwarded_host = bool(getattr(settings, "USE_X_FORWARDED_HOST", False))
         # Pre-encoded (name, value) pairs, appended to the raw header list: this runs on every response.
         self.static_headers: list[tuple[bytes, bytes]] = []
         for name, setting, default in (
@@ -91,7 +94,7 @@ class SecurityMiddleware:
         return any(pattern.search(path.lstrip("/")) for pattern in self.redirect_exempt)
 
     def https_redirect(self, request: Request) -> Response:
-        host = self.ssl_host or request_host(request)
+        host = self.ssl_host or request_host(request, use_forwarded_host=self.use_forwarded_host)
         if not self.ssl_host and not is_allowed_host(host):  # never redirect to a host an attacker wrote
             audit("disallowed_host", request, host=host)
             return refusal(400, "Bad Request (400)", f"Invalid Host header {host!r}: not in settings.ALLOWED_HOSTS.")
@@ -99,7 +102,7 @@ class SecurityMiddleware:
         return RedirectResponse(f"https://{host}{request.url.path}" + (f"?{query}" if query else ""), status_code=301)
 
     async def __call__(self, request: Request) -> Response:
-        secure = request_is_secure(request)
+        secure = request_is_secure(request, proxy_ssl_header=self.proxy_ssl_header)
         if self.ssl_redirect and not secure and not self.is_redirect_exempt(request.path):
             return self.https_redirect(request)
         response: Response = await self.get_response(request)
