@@ -91,7 +91,8 @@ def exchanges(block: Block, prompt: str) -> list[Exchange]:
 def normalise(text: str) -> str:
     for pattern, replacement in _VOLATILE:
         text = pattern.sub(replacement, text)
-    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
+    # Whitespace runs compare equal: the page wraps long lines for reading where the terminal did not.
+    return " ".join(text.split())
 
 
 @dataclass
