@@ -265,17 +265,19 @@ class ModelAdmin(BaseModelAdmin):
     def _action_function(self, entry: Any) -> Any:
         """The callable behind one ``actions`` entry, always run as ``func(model_admin, request, queryset)``.
 
-        A string names a method of this admin (taken unbound, like Django); a bound method already carries its
-        ``self`` so it is wrapped to drop the ``model_admin`` argument; a plain function is used as it is.
+        A string names a method of this admin (taken unbound, like Django) or else a site-wide action such as
+        ``"delete_selected"``; a bound method already carries its ``self`` so it is wrapped to drop the
+        ``model_admin`` argument; a plain function is used as it is.
         """
         if isinstance(entry, str):
-            try:
-                entry = getattr(type(self), entry)
-            except AttributeError:
+            name = entry
+            entry = getattr(type(self), name, None) or self.admin_site.actions.get(name)
+            if entry is None:
                 raise ImproperlyConfigured(
-                    f"{type(self).__name__}.actions names {entry!r}, but {type(self).__name__} has no such method; "
-                    "define it on the admin class or list the action function itself."
-                ) from None
+                    f"{type(self).__name__}.actions names {name!r}, but neither {type(self).__name__} has such a "
+                    "method nor the admin site such an action; define it on the admin class or list the action "
+                    "function itself."
+                )
         if inspect.ismethod(entry):
             return _without_model_admin(entry)
         return entry

@@ -139,12 +139,14 @@ async def test_bound_method_and_synchronous_function_actions(project: AdminProje
 
     archiver = Archiver()
     model_admin = admin.site.get_model_admin(project.models.Post)
-    model_admin.actions = [archiver.archive, make_live]  # type: ignore[misc]
+    model_admin.actions = [archiver.archive, make_live, "delete_selected"]  # type: ignore[misc]
     post = await project.models.Post.objects.create(title="Old news", author=project.users["root"])
     await run_action(project, "archive", post)
     assert archiver.seen == ["Old news"]
     client = await run_action(project, "make_live", post)
     assert "make_live ran for PostAdmin." in (await client.get(POSTS)).text  # type: ignore[attr-defined]
+    await run_action(project, "delete_selected", post)  # a site-wide action named by a string
+    assert await project.models.Post.objects.count() == 0
 
 
 async def test_unknown_method_name_in_actions_says_what_to_do(project: AdminProject) -> None:
@@ -155,5 +157,5 @@ async def test_unknown_method_name_in_actions_says_what_to_do(project: AdminProj
 
     model_admin = admin.site.get_model_admin(project.models.Post)
     model_admin.actions = ["no_such_action"]  # type: ignore[misc]
-    with pytest.raises(ImproperlyConfigured, match="has no such method"):
+    with pytest.raises(ImproperlyConfigured, match="neither PostAdmin has such a method nor the admin site"):
         await model_admin.get_actions(None)  # type: ignore[arg-type]
