@@ -113,10 +113,22 @@ if SUPPORTED:
         loop closed) doesn't ask the worker thread to report back to that dead loop, which would raise
         "Event loop is closed" in the thread."""
 
-        def stop(self) -> Any:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
             try:
-                asyncio.get_running_loop()
+                self._owner_loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
             except RuntimeError:
+                self._owner_loop = None
+
+        def stop(self) -> Any:
+            # Only the loop that opened the connection may wait for the reply: a connection collected while
+            # another loop runs (tests switching loops, a closed app) would have the worker thread call back
+            # into a loop that may be closed by then.
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is None or running is not self._owner_loop:
                 self._running = False
                 self._tx.put_nowait((None, self._close_and_stop))
                 return None
