@@ -66,10 +66,12 @@ class ModelBase(type):
         cls._meta.model = cls
 
         if not cls._meta.abstract:
-            cls.DoesNotExist = type("DoesNotExist", (ObjectDoesNotExist,), {"__module__": module,
-                                                                            "__qualname__": f"{name}.DoesNotExist"})
+            cls.DoesNotExist = type(
+                "DoesNotExist", (ObjectDoesNotExist,), {"__module__": module, "__qualname__": f"{name}.DoesNotExist"}
+            )
             cls.MultipleObjectsReturned = type(
-                "MultipleObjectsReturned", (MultipleObjectsReturned,),
+                "MultipleObjectsReturned",
+                (MultipleObjectsReturned,),
                 {"__module__": module, "__qualname__": f"{name}.MultipleObjectsReturned"},
             )
 
@@ -104,10 +106,17 @@ class ModelBase(type):
 def _inherited_meta(parent: Any) -> Any:
     """Meta options a subclass without ``class Meta`` takes from its abstract parent (not ``abstract``)."""
     parent_meta = parent._meta
-    return type("Meta", (), {
-        "ordering": parent_meta.ordering, "indexes": [], "constraints": [],
-        "unique_together": parent_meta.unique_together, "get_latest_by": parent_meta.get_latest_by,
-    })
+    return type(
+        "Meta",
+        (),
+        {
+            "ordering": parent_meta.ordering,
+            "indexes": [],
+            "constraints": [],
+            "unique_together": parent_meta.unique_together,
+            "get_latest_by": parent_meta.get_latest_by,
+        },
+    )
 
 
 def _inherited_members(parents: list[Any], *, exclude: set[str]) -> dict[str, Any]:
@@ -244,8 +253,11 @@ class Model(metaclass=ModelBase):
         if names is not None:
             queryset = queryset.only(*names)
         fresh = await queryset.get()
-        keep = {field.attname for field in self._meta.local_fields if names is None or field.name in names
-                or field.attname in names}
+        keep = {
+            field.attname
+            for field in self._meta.local_fields
+            if names is None or field.name in names or field.attname in names
+        }
         for key, value in fresh.__dict__.items():
             if key in keep:
                 self.__dict__[key] = value

@@ -28,7 +28,7 @@ def _batches(items: Sequence[T], size: int | None) -> Iterable[Sequence[T]]:
         raise ValueError("batch_size must be a positive integer.")
     step = size or len(items) or 1
     for start in range(0, len(items), step):
-        yield items[start:start + step]
+        yield items[start : start + step]
 
 
 def _check_model(model: type[Model], objs: Sequence[Any]) -> None:
@@ -37,8 +37,9 @@ def _check_model(model: type[Model], objs: Sequence[Any]) -> None:
             raise TypeError(f"Expected {model.__name__} objects, got {type(obj).__name__}.")
 
 
-async def bulk_insert(model: type[Model], objs: list[Any], db: str, *, batch_size: int | None,
-                      ignore_conflicts: bool) -> list[Any]:
+async def bulk_insert(
+    model: type[Model], objs: list[Any], db: str, *, batch_size: int | None, ignore_conflicts: bool
+) -> list[Any]:
     if not objs:
         return objs
     _check_model(model, objs)
@@ -79,8 +80,9 @@ async def _insert(db: str, dialect: Dialect, table: sa.Table, rows: list[dict[st
         await execute_write(db, table.insert(), rows)
 
 
-async def _insert_returning_keys(db: str, dialect: Dialect, table: sa.Table, pk: Any, rows: list[dict[str, Any]],
-                                 guard: bool) -> list[Any]:
+async def _insert_returning_keys(
+    db: str, dialect: Dialect, table: sa.Table, pk: Any, rows: list[dict[str, Any]], guard: bool
+) -> list[Any]:
     """INSERT rows and return their generated keys in order, in as few round trips as the backend allows."""
     column = table.c[pk.column]
     if dialect.name == "sqlite":
@@ -94,8 +96,7 @@ async def _insert_returning_keys(db: str, dialect: Dialect, table: sa.Table, pk:
     return [row[0] for row in result.rows]
 
 
-async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db: str, *,
-                      batch_size: int | None) -> int:
+async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db: str, *, batch_size: int | None) -> int:
     if not names:
         raise ValueError("bulk_update() needs the names of the fields to update.")
     if not objs:
@@ -109,8 +110,10 @@ async def bulk_update(model: type[Model], objs: list[Any], names: list[str], db:
     pk = meta.pk
     assert pk is not None
     table = meta.table
-    statement = table.update().where(table.c[pk.column] == sa.bindparam("covet_pk")).values(
-        {field.column: sa.bindparam(f"covet_{field.column}") for field in fields}
+    statement = (
+        table.update()
+        .where(table.c[pk.column] == sa.bindparam("covet_pk"))
+        .values({field.column: sa.bindparam(f"covet_{field.column}") for field in fields})
     )
     params = []
     for obj in objs:

@@ -76,8 +76,12 @@ def create_engine_for(config: dict[str, Any]) -> AsyncEngine:
     kwargs: dict[str, Any] = {"connect_args": dict(config.get("CONNECT_ARGS") or config.get("OPTIONS") or {})}
     is_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if not is_memory:
-        for setting, option in (("POOL_SIZE", "pool_size"), ("MAX_OVERFLOW", "max_overflow"),
-                                ("POOL_TIMEOUT", "pool_timeout"), ("POOL_RECYCLE", "pool_recycle")):
+        for setting, option in (
+            ("POOL_SIZE", "pool_size"),
+            ("MAX_OVERFLOW", "max_overflow"),
+            ("POOL_TIMEOUT", "pool_timeout"),
+            ("POOL_RECYCLE", "pool_recycle"),
+        ):
             if config.get(setting) is not None:
                 kwargs[option] = config[setting]
     kwargs["pool_pre_ping"] = bool(config.get("POOL_PRE_PING", False))
@@ -137,7 +141,7 @@ def _config_identity(alias: str) -> Any:
 
 
 def backend_name(alias: str = "default") -> str:
-    """"sqlite" or "postgresql" for ``alias``, from its URL (no connection needed)."""
+    """ "sqlite" or "postgresql" for ``alias``, from its URL (no connection needed)."""
     return async_url(database_settings(alias)["URL"]).get_backend_name()
 
 

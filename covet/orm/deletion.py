@@ -26,15 +26,17 @@ BATCH = 500
 
 def _batches(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), BATCH):
-        yield values[start:start + BATCH]
+        yield values[start : start + BATCH]
 
 
 def _blocked_message(rule: str, fk: ForeignKey, count: int, blockers: Sequence[Any]) -> str:
     child = fk.model.__name__ if fk.model else "?"
     parent = fk.remote_model.__name__ if fk.remote_model else "?"
     examples = ", ".join(str(blocker) for blocker in blockers)
-    return (f"Cannot delete {parent} object(s): {count} {child} row(s) point to them through the {rule} foreign key "
-            f"{child}.{fk.name} (e.g. {examples}).")
+    return (
+        f"Cannot delete {parent} object(s): {count} {child} row(s) point to them through the {rule} foreign key "
+        f"{child}.{fk.name} (e.g. {examples})."
+    )
 
 
 class Collector:
@@ -80,8 +82,10 @@ class Collector:
             parent = fk.remote_model
             assert parent is not None
             table = parent._meta.table
-            rows = await fetch_all(self.using, sa.select(table.c[fk.target_field.column]).where(
-                table.c[parent._meta.pk.column].in_(parent_pks)))  # type: ignore[union-attr]
+            rows = await fetch_all(
+                self.using,
+                sa.select(table.c[fk.target_field.column]).where(table.c[parent._meta.pk.column].in_(parent_pks)),
+            )  # type: ignore[union-attr]
             targets = [row[0] for row in rows]
         child_table = child._meta.table
         child_pk = child_table.c[child._meta.pk.column]  # type: ignore[union-attr]
@@ -95,8 +99,9 @@ class Collector:
             await self.add(child, child_pks)
         elif rule is PROTECT:
             blockers = await child._meta.default_manager.using(self.using).filter(pk__in=child_pks[:10])
-            raise ProtectedError(_blocked_message("PROTECT", fk, len(child_pks), blockers)
-                                 + " Delete or re-point those first.", blockers)
+            raise ProtectedError(
+                _blocked_message("PROTECT", fk, len(child_pks), blockers) + " Delete or re-point those first.", blockers
+            )
         elif rule is RESTRICT:
             self.restricted.append((child, fk, child_pks))
         else:
@@ -134,8 +139,10 @@ class Collector:
                 table = child._meta.table
                 pk_column = table.c[child._meta.pk.column]  # type: ignore[union-attr]
                 for batch in _batches(keep):
-                    await execute_write(self.using, table.update().where(pk_column.in_(batch)).values(
-                        {fk.column: fk.value_for_save(value)}))
+                    await execute_write(
+                        self.using,
+                        table.update().where(pk_column.in_(batch)).values({fk.column: fk.value_for_save(value)}),
+                    )
             for model in reversed(list(self.data)):
                 table = model._meta.table
                 pk_column = table.c[model._meta.pk.column]  # type: ignore[union-attr]

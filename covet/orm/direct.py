@@ -48,8 +48,10 @@ class InsertPlan:
     driver: str
 
     def parameters(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(value if process is None else process(value)
-                     for value, process in zip(map(values.__getitem__, self.columns), self.processors, strict=True))
+        return tuple(
+            value if process is None else process(value)
+            for value, process in zip(map(values.__getitem__, self.columns), self.processors, strict=True)
+        )
 
 
 _plans: weakref.WeakKeyDictionary[sa.Table, dict[tuple[str, tuple[str, ...], bool], InsertPlan | None]] = (
@@ -130,8 +132,9 @@ def observed(sync_engine: Any) -> bool:
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or sync_engine._should_log_info())
 
 
-async def _run(alias: str, engine: AsyncEngine, plan: InsertPlan, parameters: Any, *, many: bool,
-               guard: bool = True) -> Any:
+async def _run(
+    alias: str, engine: AsyncEngine, plan: InsertPlan, parameters: Any, *, many: bool, guard: bool = True
+) -> Any:
     state = current_transaction(alias)
     try:
         if state is not None:
@@ -162,8 +165,9 @@ def _checked_out(sync_engine: Any, plan: InsertPlan, parameters: Any, many: bool
         pooled.close()
 
 
-async def _execute(adapter: Any, plan: InsertPlan, parameters: Any, many: bool, *, in_transaction: bool,
-                   guard: bool = False) -> Any:
+async def _execute(
+    adapter: Any, plan: InsertPlan, parameters: Any, many: bool, *, in_transaction: bool, guard: bool = False
+) -> Any:
     if plan.driver == "sqlite":
         connection = adapter._connection
         _description, _rows, _rowcount, lastrowid = await connection._execute(

@@ -17,10 +17,22 @@ if TYPE_CHECKING:
     from covet.orm.manager import Manager
 
 #: Attributes a model's ``class Meta`` may set.
-META_OPTIONS = frozenset({
-    "abstract", "app_label", "db_table", "ordering", "indexes", "unique_together", "constraints",
-    "verbose_name", "verbose_name_plural", "default_related_name", "get_latest_by", "auto_created",
-})
+META_OPTIONS = frozenset(
+    {
+        "abstract",
+        "app_label",
+        "db_table",
+        "ordering",
+        "indexes",
+        "unique_together",
+        "constraints",
+        "verbose_name",
+        "verbose_name_plural",
+        "default_related_name",
+        "get_latest_by",
+        "auto_created",
+    }
+)
 
 
 class Options:
@@ -192,8 +204,15 @@ class Options:
             from covet.orm.fields.numeric import AutoField
 
             plan = self._save_plan = [
-                (field, field.attname, field.column, field.reads_plain_value, field.python_types,
-                 field.has_db_limits, field.primary_key and isinstance(field, AutoField))
+                (
+                    field,
+                    field.attname,
+                    field.column,
+                    field.reads_plain_value,
+                    field.python_types,
+                    field.has_db_limits,
+                    field.primary_key and isinstance(field, AutoField),
+                )
                 for field in self.local_fields
             ]
         return plan

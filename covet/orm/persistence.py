@@ -59,8 +59,9 @@ async def save_instance(
             raise ValueError(f"save(update_fields=...) needs a saved {model.__name__}; this one isn't saved yet.")
         _check_update_fields(model, names)
     if pre_save.has_receivers(model):
-        await pre_save.send(model, instance=instance, using=db,
-                            update_fields=frozenset(names) if names is not None else None)
+        await pre_save.send(
+            model, instance=instance, using=db, update_fields=frozenset(names) if names is not None else None
+        )
     values = collect_values(instance, adding, names)
     table = meta.table
     pk = meta.pk
@@ -82,8 +83,13 @@ async def save_instance(
             instance.__dict__[pk.attname] = key
     instance.__dict__["_db"] = db
     if post_save.has_receivers(model):
-        await post_save.send(model, instance=instance, created=adding, using=db,
-                             update_fields=frozenset(names) if names is not None else None)
+        await post_save.send(
+            model,
+            instance=instance,
+            created=adding,
+            using=db,
+            update_fields=frozenset(names) if names is not None else None,
+        )
 
 
 async def unique_errors(instance: Model, exclude: set[str], db: str) -> dict[str, list[str]]:
@@ -106,8 +112,10 @@ async def unique_errors(instance: Model, exclude: set[str], db: str) -> dict[str
         if instance.pk is not None:
             queryset = queryset.exclude(pk=instance.pk)
         if await queryset.exists():
-            labels = " and ".join(meta.get_field(n).verbose_name.capitalize() if i == 0 else
-                                  meta.get_field(n).verbose_name for i, n in enumerate(names))
+            labels = " and ".join(
+                meta.get_field(n).verbose_name.capitalize() if i == 0 else meta.get_field(n).verbose_name
+                for i, n in enumerate(names)
+            )
             key = names[0] if len(names) == 1 else "__all__"
             errors.setdefault(key, []).append(f"{meta.verbose_name.capitalize()} with this {labels} already exists.")
     return errors

@@ -199,8 +199,9 @@ class QuerySet(Generic[M]):
         clone.query.values_fields = names
         return clone
 
-    def select_for_update(self, *, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
-                          ) -> QuerySet[M]:
+    def select_for_update(
+        self, *, nowait: bool = False, skip_locked: bool = False, of: Sequence[str] = ()
+    ) -> QuerySet[M]:
         """Lock the selected rows until the transaction ends (PostgreSQL; SQLite locks the whole database on
         write, so there it's a no-op — use ``atomic(immediate=True)``). Must run inside atomic()."""
         clone = self._clone()
@@ -351,8 +352,10 @@ class QuerySet(Generic[M]):
         if not results:
             raise self.model.DoesNotExist(f"{name} matching query does not exist.")
         more = "more than " if len(results) == MAX_GET_RESULTS else ""
-        raise self.model.MultipleObjectsReturned(f"get() returned more than one {name} -- it returned {more}"
-                                                 f"{len(results) if not more else MAX_GET_RESULTS - 1}!")
+        raise self.model.MultipleObjectsReturned(
+            f"get() returned more than one {name} -- it returned {more}"
+            f"{len(results) if not more else MAX_GET_RESULTS - 1}!"
+        )
 
     async def get_or_none(self, *args: Q, **kwargs: Any) -> M | None:
         try:
@@ -415,8 +418,12 @@ class QuerySet(Generic[M]):
                 return {}
             queryset = self.filter(**{f"{field_name}__in": ids})
         results = await queryset._clone()._fetch_all()
-        attname = self.model._meta.pk.attname if field_name == "pk" else (  # type: ignore[union-attr]
-            self.model._meta.get_field(field_name).attname)
+        attname = (
+            self.model._meta.pk.attname
+            if field_name == "pk"
+            # type: ignore[union-attr]
+            else (self.model._meta.get_field(field_name).attname)
+        )
         return {obj.__dict__[attname]: obj for obj in results}
 
     async def aggregate(self, *args: Aggregate, **kwargs: Aggregate) -> dict[str, Any]:
@@ -493,14 +500,16 @@ class QuerySet(Generic[M]):
             setattr(obj, key, value() if callable(value) else value)
         await obj.save(using=self.db)
 
-    async def bulk_create(self, objs: Iterable[M], *, batch_size: int | None = None,
-                          ignore_conflicts: bool = False) -> list[M]:
+    async def bulk_create(
+        self, objs: Iterable[M], *, batch_size: int | None = None, ignore_conflicts: bool = False
+    ) -> list[M]:
         """INSERT many objects in few statements; primary keys are set on them (not with ignore_conflicts).
         No signals are sent and save() isn't called."""
         from covet.orm.bulk import bulk_insert
 
-        return await bulk_insert(self.model, list(objs), self.db, batch_size=batch_size,
-                                 ignore_conflicts=ignore_conflicts)
+        return await bulk_insert(
+            self.model, list(objs), self.db, batch_size=batch_size, ignore_conflicts=ignore_conflicts
+        )
 
     async def bulk_update(self, objs: Iterable[M], fields: Sequence[str], *, batch_size: int | None = None) -> int:
         """UPDATE ``fields`` of many saved objects (one executemany); returns the number of objects."""

@@ -1,7 +1,7 @@
 """Model signals: ``pre_save``, ``post_save``, ``pre_delete``, ``post_delete``. Receivers may be async.
 
-    @post_save.connect(sender=Post)
-    async def notify(sender, instance, created, **kwargs): ...
+@post_save.connect(sender=Post)
+async def notify(sender, instance, created, **kwargs): ...
 """
 
 from __future__ import annotations
@@ -21,11 +21,10 @@ class Signal:
         self.name = name
         self._receivers: list[tuple[Any, Any]] = []  # (sender or None, weak or strong receiver reference)
 
-    def connect(
-        self, receiver: Receiver | None = None, *, sender: type | None = None, weak: bool = True
-    ) -> Any:
+    def connect(self, receiver: Receiver | None = None, *, sender: type | None = None, weak: bool = True) -> Any:
         """Connect ``receiver`` (or decorate one). Bound methods and functions are held weakly by default."""
         if receiver is None:
+
             def decorator(func: Receiver) -> Receiver:
                 self.connect(func, sender=sender, weak=weak)
                 return func

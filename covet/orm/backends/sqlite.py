@@ -28,11 +28,19 @@ from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 _Base: Any = getattr(sa_aiosqlite, "AsyncAdapt_aiosqlite_cursor", None)
 _BaseConnection: Any = getattr(sa_aiosqlite, "AsyncAdapt_aiosqlite_connection", None)
 _BaseDBAPI: Any = getattr(sa_aiosqlite, "AsyncAdapt_aiosqlite_dbapi", None)
-SUPPORTED = all(
-    hasattr(cls, attribute)
-    for cls, attribute in ((_Base, "_execute_async"), (_Base, "_rows"), (_BaseConnection, "_cursor_cls"),
-                           (_BaseDBAPI, "connect"))
-) if None not in (_Base, _BaseConnection, _BaseDBAPI) else False
+SUPPORTED = (
+    all(
+        hasattr(cls, attribute)
+        for cls, attribute in (
+            (_Base, "_execute_async"),
+            (_Base, "_rows"),
+            (_BaseConnection, "_cursor_cls"),
+            (_BaseDBAPI, "connect"),
+        )
+    )
+    if None not in (_Base, _BaseConnection, _BaseDBAPI)
+    else False
+)
 
 
 class _Outcome:

@@ -260,4 +260,3 @@ def _flatten(error: ValidationError) -> list[str]:
 
 def invalid(message: str, code: str = "invalid") -> ValidationError:
     return ValidationError(message, code=code)
-

@@ -37,16 +37,18 @@ class ForeignObjectRel:
         self.on_delete: OnDelete | None = getattr(field, "on_delete", None)
         related_name = field.related_name or self.model._meta.default_related_name
         if related_name:
-            related_name = related_name % {"class": self.model._meta.model_name,
-                                           "app_label": self.model._meta.app_label}
+            related_name = related_name % {
+                "class": self.model._meta.model_name,
+                "app_label": self.model._meta.app_label,
+            }
         self.related_name = related_name
         self.hidden = bool(related_name) and related_name.endswith("+")  # type: ignore[union-attr]
         if related_name and not self.hidden:
             self.accessor_name = related_name
         else:
             self.accessor_name = self.model._meta.model_name + ("" if self.one_to_one else "_set")
-        self.query_name = field.related_query_name or (related_name if not self.hidden else None) or (
-            self.model._meta.model_name
+        self.query_name = (
+            field.related_query_name or (related_name if not self.hidden else None) or (self.model._meta.model_name)
         )
         self.name = self.query_name
 
@@ -291,13 +293,17 @@ class ManyToManyField(Field):
         target_name = self.remote_model._meta.model_name
         if source_name == target_name:
             source_name, target_name = f"from_{source_name}", f"to_{target_name}"
-        meta = type("Meta", (), {
-            "db_table": self.db_table or f"{self.model._meta.db_table}_{self.name}",
-            "app_label": self.model._meta.app_label,
-            "auto_created": True,
-            "unique_together": [(source_name, target_name)],
-            "verbose_name": f"{self.model.__name__}-{self.remote_model.__name__} relationship",
-        })
+        meta = type(
+            "Meta",
+            (),
+            {
+                "db_table": self.db_table or f"{self.model._meta.db_table}_{self.name}",
+                "app_label": self.model._meta.app_label,
+                "auto_created": True,
+                "unique_together": [(source_name, target_name)],
+                "verbose_name": f"{self.model.__name__}-{self.remote_model.__name__} relationship",
+            },
+        )
         hidden = f"{self.model._meta.model_name}_{self.name}+"
         attrs = {
             "__module__": self.model.__module__,

@@ -21,8 +21,10 @@ class Aggregate(Expression):
 
     def __init__(self, expression: str | Expression, *, filter: Q | None = None, distinct: bool = False) -> None:
         self.source = expression
-        self.expression: Expression | None = F(expression) if isinstance(expression, str) and expression != "*" else (
-            expression if isinstance(expression, Expression) else None
+        self.expression: Expression | None = (
+            F(expression)
+            if isinstance(expression, str) and expression != "*"
+            else (expression if isinstance(expression, Expression) else None)
         )
         self.filter = filter
         self.distinct = distinct
@@ -41,9 +43,11 @@ class Aggregate(Expression):
         if self.distinct:
             argument = sa.distinct(argument)
         type_ = self.sql_type(argument)
-        call = getattr(sa.func, self.function)(argument, type_=type_) if type_ is not None else getattr(
-            sa.func, self.function
-        )(argument)
+        call = (
+            getattr(sa.func, self.function)(argument, type_=type_)
+            if type_ is not None
+            else getattr(sa.func, self.function)(argument)
+        )
         if self.filter is not None:
             call = call.filter(compiler.compile_q(self.filter))
         return call

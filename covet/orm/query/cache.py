@@ -44,9 +44,11 @@ def _value_shape(value: Any) -> Hashable:
 
 
 def _q_shape(q: Q) -> Hashable:
-    return (q.connector, q.negated, tuple(
-        _q_shape(child) if isinstance(child, Q) else (child[0], _value_shape(child[1])) for child in q.children
-    ))
+    return (
+        q.connector,
+        q.negated,
+        tuple(_q_shape(child) if isinstance(child, Q) else (child[0], _value_shape(child[1])) for child in q.children),
+    )
 
 
 def _freeze(value: Any) -> Hashable:
@@ -67,9 +69,20 @@ def shape_key(query: Query) -> Hashable | None:
         where = tuple(_q_shape(q) for q in query.where)
     except _Uncacheable:
         return None
-    return (where, query.order_by, query.low, query.high, query.distinct, _freeze(query.select_related),
-            query.values_fields, query.group_by_values, query.only, query.defer, _freeze(query.for_update),
-            query.empty)
+    return (
+        where,
+        query.order_by,
+        query.low,
+        query.high,
+        query.distinct,
+        _freeze(query.select_related),
+        query.values_fields,
+        query.group_by_values,
+        query.only,
+        query.defer,
+        _freeze(query.for_update),
+        query.empty,
+    )
 
 
 @dataclass
@@ -112,8 +125,8 @@ class ParamRecorder:
         return len(self.values), len(self.leaves)
 
     def rollback(self, mark: tuple[int, int]) -> None:
-        del self.values[mark[0]:]
-        del self.leaves[mark[1]:]
+        del self.values[mark[0] :]
+        del self.leaves[mark[1] :]
 
     def bind(self, value: Any, type_: Any, *, expanding: bool = False) -> Any:
         name = f"cv{len(self.values)}"

@@ -87,7 +87,8 @@ class SQLCompiler:
             link = through._meta.table.alias()
             alias = remote._meta.table.alias()
             self.from_clause = self.from_clause.outerjoin(
-                link, link.c[source.column] == parent.c[source.target_field.column]  # type: ignore[union-attr]
+                link,
+                link.c[source.column] == parent.c[source.target_field.column],  # type: ignore[union-attr]
             ).outerjoin(alias, alias.c[target.target_field.column] == link.c[target.column])  # type: ignore[union-attr]
             self.multivalued_join = True
         else:  # a reverse relation
@@ -136,10 +137,13 @@ class SQLCompiler:
             more = index < len(parts) and self._names_field(found, parts[index])
             if isinstance(found, ForeignKey) and not found.many_to_many:
                 target = found.target_field
-                if more and target is not None and parts[index] in (target.name, target.attname, "pk") and (
-                    index + 1 == len(parts) or not self._names_field_of(found.remote_model, parts[index + 1])
+                if (
+                    more
+                    and target is not None
+                    and parts[index] in (target.name, target.attname, "pk")
+                    and (index + 1 == len(parts) or not self._names_field_of(found.remote_model, parts[index + 1]))
                 ):
-                    return Resolved(table.c[found.column], found, parts[index + 1:], multivalued)
+                    return Resolved(table.c[found.column], found, parts[index + 1 :], multivalued)
                 if not more:
                     return Resolved(table.c[found.column], found, parts[index:], multivalued)
             elif not found.is_relation:
@@ -257,8 +261,11 @@ class SQLCompiler:
         from covet.orm.query.query import Query
 
         inner = SQLCompiler(Query(self.model), recorder=self.recorder)
-        positive = Q(*[c for c in q.children if isinstance(c, Q)],
-                     **dict(c for c in q.children if not isinstance(c, Q)), _connector=q.connector)
+        positive = Q(
+            *[c for c in q.children if isinstance(c, Q)],
+            **dict(c for c in q.children if not isinstance(c, Q)),
+            _connector=q.connector,
+        )
         mark = self.recorder.mark() if self.recorder is not None else None
         condition = inner.compile_q(positive)
         if not inner.multivalued_join:
@@ -327,8 +334,16 @@ class SQLCompiler:
             return {f.name: {} for f in self.model._meta.local_fields if isinstance(f, ForeignKey)}
         return spec if isinstance(spec, dict) else {}
 
-    def _add_related(self, plan: SelectPlan, columns: list[Any], tree: dict[str, Any], model: type[Model],
-                     table: Any, key: tuple[str, ...], parent: int) -> None:
+    def _add_related(
+        self,
+        plan: SelectPlan,
+        columns: list[Any],
+        tree: dict[str, Any],
+        model: type[Model],
+        table: Any,
+        key: tuple[str, ...],
+        parent: int,
+    ) -> None:
         for name, subtree in tree.items():
             try:
                 relation = model._meta.get_field(name)
@@ -343,8 +358,14 @@ class SQLCompiler:
             path = (*key, name)
             alias, remote = self._join(path, table, relation)
             fields = remote._meta.local_fields
-            selection = RelatedSelection(remote, tuple(f.attname for f in fields), len(columns), parent,
-                                         relation.cache_name, fields.index(remote._meta.pk))  # type: ignore[arg-type]
+            selection = RelatedSelection(
+                remote,
+                tuple(f.attname for f in fields),
+                len(columns),
+                parent,
+                relation.cache_name,
+                fields.index(remote._meta.pk),
+            )  # type: ignore[arg-type]
             plan.related.append(selection)
             index = len(plan.related) - 1
             if parent >= 0:

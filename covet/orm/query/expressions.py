@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from covet.orm.query.compiler import SQLCompiler
 
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "%": operator.mod,
 }
 
 
@@ -187,8 +191,9 @@ class OrderBy:
         return term
 
     def reversed(self) -> OrderBy:
-        return OrderBy(self.expression, descending=not self.descending,
-                       nulls_first=self.nulls_last, nulls_last=self.nulls_first)
+        return OrderBy(
+            self.expression, descending=not self.descending, nulls_first=self.nulls_last, nulls_last=self.nulls_first
+        )
 
 
 class Q:

@@ -145,8 +145,9 @@ LOOKUPS: dict[str, tuple[Callable[[Field | None, Any], Any], Callable[[Any, Any]
     "iregex": (_text, lambda c, v: c.regexp_match(v, flags="i")),
 }
 
-_TEXT_ONLY = frozenset({"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",
-                        "regex", "iregex"})
+_TEXT_ONLY = frozenset(
+    {"iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "regex", "iregex"}
+)
 
 
 def valid_lookups(field: Field | None) -> list[str]:
@@ -166,8 +167,12 @@ def transform_for(field: Field | None, name: str) -> tuple[Callable[[Any], Any],
 
 def lookup_for(field: Field | None, name: str) -> tuple[Callable[[Field | None, Any], Any], Callable[[Any, Any], Any]]:
     entry = LOOKUPS.get(name)
-    if entry is None or (name in _TEXT_ONLY and field is not None and not isinstance(field, TextField)
-                         and not getattr(field, "is_relation", False)):
+    if entry is None or (
+        name in _TEXT_ONLY
+        and field is not None
+        and not isinstance(field, TextField)
+        and not getattr(field, "is_relation", False)
+    ):
         from covet.orm.exceptions import FieldError
 
         kind = type(field).__name__ if field is not None else "expression"

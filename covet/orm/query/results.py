@@ -37,7 +37,7 @@ def _build_with_extras(model: type[Model], row: Any, plan: SelectPlan, db: str, 
     values["_db"] = db
     built: list[Any] = []
     for selection in plan.related:
-        chunk = row[selection.start:selection.start + len(selection.attnames)]
+        chunk = row[selection.start : selection.start + len(selection.attnames)]
         parent = instance if selection.parent < 0 else built[selection.parent]
         related = None
         if parent is not None and chunk[selection.pk_offset] is not None:

@@ -128,8 +128,10 @@ class ReverseManyDescriptor:
         return ReverseManyManager(instance, self.relation)
 
     def __set__(self, instance: Model, value: Any) -> None:
-        raise TypeError(f"Direct assignment to the reverse side of a relation is prohibited; use "
-                        f"`await obj.{self.relation.accessor_name}.set([...])`.")
+        raise TypeError(
+            f"Direct assignment to the reverse side of a relation is prohibited; use "
+            f"`await obj.{self.relation.accessor_name}.set([...])`."
+        )
 
 
 class ManyRelatedDescriptor:
@@ -147,8 +149,9 @@ class ManyRelatedDescriptor:
         return ManyRelatedManager(instance, self.field, reverse=self.reverse)
 
     def __set__(self, instance: Model, value: Any) -> None:
-        raise TypeError(f"Direct assignment to a many-to-many relation is prohibited; use "
-                        f"`await obj.{self.field.name}.set([...])`.")
+        raise TypeError(
+            f"Direct assignment to a many-to-many relation is prohibited; use `await obj.{self.field.name}.set([...])`."
+        )
 
 
 def install_reverse_accessor(relation: ForeignObjectRel) -> None:

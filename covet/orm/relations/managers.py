@@ -84,8 +84,11 @@ class ReverseManyManager(_RelatedManager):
             obj.__dict__[self.fk.attname] = value
             obj.__dict__[self.fk.cache_name] = self.instance
         if pks:
-            await self.target._meta.default_manager.using(self.instance._db or "default").filter(
-                pk__in=pks).update(**{self.fk.attname: value})
+            await (
+                self.target._meta.default_manager.using(self.instance._db or "default")
+                .filter(pk__in=pks)
+                .update(**{self.fk.attname: value})
+            )
 
     def _require_nullable(self, method: str) -> None:
         if not self.fk.null:
@@ -158,11 +161,17 @@ class ManyRelatedManager(_RelatedManager):
         if not pks:
             return
         async with atomic(self._db_alias):
-            existing = set(await self._links().filter(**{f"{self.to_fk.attname}__in": pks}).values_list(
-                self.to_fk.attname, flat=True))
+            existing = set(
+                await self._links()
+                .filter(**{f"{self.to_fk.attname}__in": pks})
+                .values_list(self.to_fk.attname, flat=True)
+            )
             source = self.instance.pk
-            rows = [self.through(**{self.from_fk.attname: source, self.to_fk.attname: pk}, **(through_defaults or {}))
-                    for pk in pks if pk not in existing]
+            rows = [
+                self.through(**{self.from_fk.attname: source, self.to_fk.attname: pk}, **(through_defaults or {}))
+                for pk in pks
+                if pk not in existing
+            ]
             await self.through._meta.default_manager.using(self._db_alias).bulk_create(rows)
 
     async def remove(self, *objs: Any) -> None:

@@ -48,8 +48,9 @@ async def prefetch_related_objects(instances: Sequence[Model], lookups: Iterable
             if cached is not None:
                 level = cached
                 continue
-            level = await _prefetch_one(level, relation, spec.queryset if last else None,
-                                        spec.to_attr if last else None)
+            level = await _prefetch_one(
+                level, relation, spec.queryset if last else None, spec.to_attr if last else None
+            )
 
 
 def _relation(model: type[Model], name: str, lookup: str) -> Any:
@@ -101,8 +102,9 @@ def _store(obj: Any, name: str, to_attr: str | None, values: list[Any]) -> None:
         obj.__dict__.setdefault(PREFETCH_CACHE, {})[name] = values
 
 
-async def _prefetch_one(level: list[Any], relation: Any, queryset: QuerySet[Any] | None,
-                        to_attr: str | None) -> list[Any]:
+async def _prefetch_one(
+    level: list[Any], relation: Any, queryset: QuerySet[Any] | None, to_attr: str | None
+) -> list[Any]:
     db = level[0]._db or "default"
     if isinstance(relation, ForeignKey):
         return await _prefetch_forward(level, relation, queryset, to_attr, db)
@@ -113,8 +115,9 @@ async def _prefetch_one(level: list[Any], relation: Any, queryset: QuerySet[Any]
     return await _prefetch_reverse(level, relation, queryset, to_attr, db)
 
 
-async def _prefetch_forward(level: list[Any], fk: ForeignKey, queryset: QuerySet[Any] | None, to_attr: str | None,
-                            db: str) -> list[Any]:
+async def _prefetch_forward(
+    level: list[Any], fk: ForeignKey, queryset: QuerySet[Any] | None, to_attr: str | None, db: str
+) -> list[Any]:
     assert fk.remote_model is not None
     target = fk._target()
     values = {obj.__dict__.get(fk.attname) for obj in level} - {None}
@@ -128,13 +131,15 @@ async def _prefetch_forward(level: list[Any], fk: ForeignKey, queryset: QuerySet
     return targets
 
 
-async def _prefetch_reverse(level: list[Any], relation: ForeignObjectRel, queryset: QuerySet[Any] | None,
-                            to_attr: str | None, db: str) -> list[Any]:
+async def _prefetch_reverse(
+    level: list[Any], relation: ForeignObjectRel, queryset: QuerySet[Any] | None, to_attr: str | None, db: str
+) -> list[Any]:
     fk: Any = relation.field
     target = fk._target()
     values = [obj.__dict__.get(target.attname) for obj in level]
     children: list[Any] = await _base_queryset(relation.model, queryset, db).filter(
-        **{f"{fk.attname}__in": [v for v in values if v is not None]})
+        **{f"{fk.attname}__in": [v for v in values if v is not None]}
+    )
     groups: dict[Any, list[Any]] = defaultdict(list)
     for child in children:
         groups[child.__dict__[fk.attname]].append(child)
@@ -149,8 +154,15 @@ async def _prefetch_reverse(level: list[Any], relation: ForeignObjectRel, querys
     return children
 
 
-async def _prefetch_many(level: list[Any], field: ManyToManyField, *, reverse: bool, queryset: QuerySet[Any] | None,
-                         to_attr: str | None, db: str) -> list[Any]:
+async def _prefetch_many(
+    level: list[Any],
+    field: ManyToManyField,
+    *,
+    reverse: bool,
+    queryset: QuerySet[Any] | None,
+    to_attr: str | None,
+    db: str,
+) -> list[Any]:
     through, source, target = field.ready_through()
     from_fk, to_fk = (target, source) if reverse else (source, target)
     model = field.model if reverse else field.remote_model
@@ -161,9 +173,11 @@ async def _prefetch_many(level: list[Any], field: ManyToManyField, *, reverse: b
     statement, plan = SQLCompiler(base.query).compile_select()
     link = through._meta.table.alias()
     table = model._meta.table
-    statement = statement.add_columns(link.c[from_fk.column]).join(
-        link, link.c[to_fk.column] == table.c[to_fk.target_field.column]
-    ).where(link.c[from_fk.column].in_([k for k in keys if k is not None]))
+    statement = (
+        statement.add_columns(link.c[from_fk.column])
+        .join(link, link.c[to_fk.column] == table.c[to_fk.target_field.column])
+        .where(link.c[from_fk.column].in_([k for k in keys if k is not None]))
+    )
     rows = await fetch_all(db, statement)
     objects = build_instances(model, [row[:-1] for row in rows], plan, db)
     groups: dict[Any, list[Any]] = defaultdict(list)
