@@ -84,8 +84,10 @@ class Collector:
             table = parent._meta.table
             rows = await fetch_all(
                 self.using,
-                sa.select(table.c[fk.target_field.column]).where(table.c[parent._meta.pk.column].in_(parent_pks)),
-            )  # type: ignore[union-attr]
+                sa.select(table.c[fk.target_field.column]).where(
+                    table.c[parent._meta.pk.column].in_(parent_pks)  # type: ignore[union-attr]
+                ),
+            )
             targets = [row[0] for row in rows]
         child_table = child._meta.table
         child_pk = child_table.c[child._meta.pk.column]  # type: ignore[union-attr]

@@ -419,9 +419,8 @@ class QuerySet(Generic[M]):
             queryset = self.filter(**{f"{field_name}__in": ids})
         results = await queryset._clone()._fetch_all()
         attname = (
-            self.model._meta.pk.attname
+            self.model._meta.pk.attname  # type: ignore[union-attr]
             if field_name == "pk"
-            # type: ignore[union-attr]
             else (self.model._meta.get_field(field_name).attname)
         )
         return {obj.__dict__[attname]: obj for obj in results}

@@ -37,6 +37,7 @@ def command(app: str | None, revision: str | None, fake: bool, database: str) ->
     e.g. 0002); `zero` unapplies all of APP's migrations.
     """
     from covet.migrations import MigrationFailed, migrate
+    from covet.migrations.signals import send_post_migrate
 
     console = stdout()
 
@@ -52,7 +53,9 @@ def command(app: str | None, revision: str | None, fake: bool, database: str) ->
         target = f"{app} {revision}" if revision else (app or "all apps")
         console.print(f"Migrating [bold]{escape(target)}[/] on database '{escape(database)}'")
         with console.status("Running migrations...", spinner="dots"):
-            return await migrate(project, app, revision, fake=fake, on_step=report)
+            steps = await migrate(project, app, revision, fake=fake, on_step=report)
+            await send_post_migrate(database, steps)
+            return steps
 
     try:
         steps = run_on_project(database, work)

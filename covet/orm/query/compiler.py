@@ -364,8 +364,8 @@ class SQLCompiler:
                 len(columns),
                 parent,
                 relation.cache_name,
-                fields.index(remote._meta.pk),
-            )  # type: ignore[arg-type]
+                fields.index(remote._meta.pk),  # type: ignore[arg-type]
+            )
             plan.related.append(selection)
             index = len(plan.related) - 1
             if parent >= 0:
