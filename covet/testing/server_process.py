@@ -69,6 +69,21 @@ def stop_process(process: subprocess.Popen[Any], timeout: float = 10.0) -> int:
     return code
 
 
+def signal_and_wait(process: subprocess.Popen[Any], sig: int, timeout: float, log: str = "") -> int:
+    """Send ``sig`` to ``process`` (if still running) and return its exit code.
+
+    A process still running ``timeout`` seconds later is killed, and the test fails with ``log`` attached.
+    """
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError(f"server did not exit {timeout}s after {sig!r}:\n{log}") from None
+
+
 def _stderr_of(process: subprocess.Popen[Any]) -> str:
     if process.stderr is None:
         return ""

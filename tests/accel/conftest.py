@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from covet.testing.server_process import signal_and_wait
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _LISTENING = re.compile(r"Listening on (https?)://([^\s]+):(\d+)")
 
@@ -52,14 +54,7 @@ class ProdServer:
         return {int(pid) for pid in children.read_text().split()} if children.exists() else set()
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise AssertionError(f"server did not exit {timeout}s after {sig!r}:\n{self.log()}") from None
+        return signal_and_wait(self.process, sig, timeout, self.log())
 
 
 def start_prod(

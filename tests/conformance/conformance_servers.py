@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conformance_client import RawConnection, request_bytes
 
-from covet.testing.server_process import free_port
+from covet.testing.server_process import free_port, signal_and_wait
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = "tests.conformance.app:app"
@@ -69,14 +69,7 @@ class RunningServer:
         assert self.process.poll() is None, f"{self.kind} server died (code {self.process.returncode}):\n{self.log()}"
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise AssertionError(f"{self.kind} server did not exit {timeout}s after {sig!r}:\n{self.log()}") from None
+        return signal_and_wait(self.process, sig, timeout, f"({self.kind})\n{self.log()}")
 
 
 def prod_unavailable_reason() -> str | None:
