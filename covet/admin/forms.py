@@ -46,7 +46,12 @@ def admin_widgets(admin: BaseModelAdmin, names: Iterable[str]) -> dict[str, Any]
             remote = model_field.remote_model._meta
             widgets[name] = ForeignKeyRawIdInput(admin.admin_site.url(f"{remote.app_label}/{remote.model_name}/"))
         elif model_field.many_to_many and name not in admin.raw_id_fields:
-            widgets[name] = FilteredSelectMultiple()
+            two_box = name in admin.filter_horizontal or name in admin.filter_vertical
+            widgets[name] = FilteredSelectMultiple(
+                two_box=two_box,
+                stacked=name in admin.filter_vertical,
+                verbose_name=str(model_field.verbose_name or name),
+            )
     return widgets
 
 
@@ -116,14 +121,28 @@ class Fieldset:
     errors: bool = field(default=False)
 
 
-def widget_html(bound: Any, prepopulated: dict[str, Sequence[str]]) -> Markup:
-    """The input of ``bound``; a prepopulated field says which inputs it is filled from (read by admin.js)."""
+def widget_html(
+    bound: Any, prepopulated: dict[str, Sequence[str]], related_links: dict[str, str] | None = None
+) -> Markup:
+    """The input of ``bound``; a prepopulated field says which inputs it is filled from (read by admin.js), and a
+    relation select with an entry in ``related_links`` gets the "+" link that adds a related object in a popup."""
     sources = prepopulated.get(bound.name)
     if sources:
         prefix = bound.html_name[: -len(bound.name)]
         ids = " ".join(f"id_{prefix}{source}" for source in sources)
-        return bound.as_widget(attrs={"data-prepopulated-from": ids})
-    return bound.as_widget()
+        html = bound.as_widget(attrs={"data-prepopulated-from": ids})
+    else:
+        html = bound.as_widget()
+    add_url = (related_links or {}).get(bound.name)
+    if not add_url:
+        return html
+    remote = bound.field.queryset.model._meta if hasattr(bound.field, "queryset") else None
+    noun = str(remote.verbose_name) if remote is not None else str(bound.label).lower()
+    link = Markup(
+        '<a class="related-widget-wrapper-link add-related" id="add_{}" href="{}" data-popup="yes" '
+        'target="_blank" title="Add another {}" aria-label="Add another {}">+</a>'
+    ).format(bound.auto_id, add_url, noun, noun)
+    return Markup('<div class="related-widget-wrapper">{}{}</div>').format(html, link)
 
 
 async def layout(

@@ -142,6 +142,8 @@ class ModelAdmin(BaseModelAdmin):
     actions_selection_counter = True
     inlines: Sequence[type] = ()
     save_on_top = False
+    save_as = False
+    save_as_continue = True
     empty_value_display: str | None = None
 
     def __init__(self, model: Any, admin_site: AdminSite) -> None:

@@ -1,4 +1,4 @@
-"""The admin's own widgets: an autocomplete select, a raw-id input and a filterable multi-select.
+"""The admin's own widgets: an autocomplete select, a raw-id input and a filterable (or two-box) multi-select.
 
 Their choices are loaded by ``covet.admin.forms.load_form_choices``: an autocomplete select and a raw-id input
 only load the selected object (their point is not to list a large table); the rest is done by ``admin.js``.
@@ -62,7 +62,25 @@ class ForeignKeyRawIdInput(TextInput):
 
 
 class FilteredSelectMultiple(SelectMultiple):
-    """A multi-select with a filter box above it that hides the options not matching what is typed."""
+    """A multi-select with a filter box above it that hides the options not matching what is typed.
+
+    With ``two_box`` (``filter_horizontal`` / ``filter_vertical``), ``admin.js`` turns it into two lists,
+    available and chosen, side by side (``stacked=False``) or one above the other; the ``<select multiple>``
+    stays in the form, hidden, and is what is submitted, so the page works without JavaScript too.
+    """
+
+    def __init__(
+        self,
+        attrs: Mapping[str, Any] | None = None,
+        *,
+        two_box: bool = False,
+        stacked: bool = False,
+        verbose_name: str = "",
+    ) -> None:
+        super().__init__(attrs)
+        self.two_box = two_box
+        self.stacked = stacked
+        self.verbose_name = verbose_name
 
     def render(self, name: str, value: Any, attrs: Mapping[str, Any] | None = None) -> Markup:
         built = {"class": "filtered", **(attrs or {})}
@@ -76,4 +94,11 @@ class FilteredSelectMultiple(SelectMultiple):
             "data-filter-for": element_id,
         }
         hint = Markup('<p class="help">Hold down Ctrl (⌘ on a Mac) to select more than one.</p>')
-        return Markup('<div class="selector"><input{}>{}{}</div>').format(flatatt(filter_attrs), select, hint)
+        wrapper: dict[str, Any] = {"class": "selector"}
+        if self.two_box:
+            wrapper = {
+                "class": "selector two-box " + ("stacked" if self.stacked else "horizontal"),
+                "data-two-box": "vertical" if self.stacked else "horizontal",
+                "data-verbose-name": self.verbose_name or name,
+            }
+        return Markup("<div{}><input{}>{}{}</div>").format(flatatt(wrapper), flatatt(filter_attrs), select, hint)

@@ -67,6 +67,34 @@ async def migrate_database(url: str) -> None:
         await conn.run_sync(lambda sync: metadata.create_all(sync, tables=tables))
 
 
+def form_data(**values: str) -> dict[str, str]:
+    """A complete post form: the fields, the inline's management data, and the status."""
+    data = {
+        "title": "",
+        "slug": "",
+        "body": "",
+        "author": "",
+        "category": "",
+        "status": "draft",
+        "rating": "0",
+        "comments-TOTAL_FORMS": "2",
+        "comments-INITIAL_FORMS": "0",
+    }
+    data.update(values)
+    return data
+
+
+async def grant(user: Any, *codenames: str) -> None:
+    """Give ``user`` the test app's permissions ``codenames`` (``"add_tag"``, ...), creating them when missing."""
+    from covet.auth.models import Permission
+
+    for codename in codenames:
+        perm = await Permission.objects.filter(app_label="admin_testapp", codename=codename).first()
+        if perm is None:
+            perm = await Permission.objects.create(app_label="admin_testapp", codename=codename, name=codename)
+        await user.user_permissions.add(perm)
+
+
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match is not None, f"no CSRF input in the page: {html[:400]}"

@@ -4,26 +4,9 @@ from __future__ import annotations
 
 import re
 
-from admin_project import AdminProject, csrf_of
+from admin_project import AdminProject, csrf_of, form_data
 
 POSTS = "/admin/admin_testapp/post/"
-
-
-def form_data(**values: str) -> dict[str, str]:
-    """A complete post form: the fields, the inline's management data, and the status."""
-    data = {
-        "title": "",
-        "slug": "",
-        "body": "",
-        "author": "",
-        "category": "",
-        "status": "draft",
-        "rating": "0",
-        "comments-TOTAL_FORMS": "2",
-        "comments-INITIAL_FORMS": "0",
-    }
-    data.update(values)
-    return data
 
 
 async def test_add_change_history_and_delete(any_project: AdminProject) -> None:

@@ -34,6 +34,8 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
     readonly_fields = ["created"]
     inlines = [CommentInline]
+    save_as = True
+    filter_horizontal = ["tags"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "category"]}),
         ("Content", {"fields": ["body", "tags", ("status", "published"), "rating", "created"]}),
