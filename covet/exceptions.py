@@ -14,6 +14,35 @@ class ImproperlyConfigured(CovetError):
     """The project's settings or layout are wrong; the message says what to change and where."""
 
 
+class TableDoesNotExist(CovetError):
+    """A query used a table the database doesn't have: its migrations are not applied (``covet migrate``).
+
+    ``unapplied_apps`` names the apps whose migrations the database lacks: None when that couldn't be read,
+    empty when every migration is applied (then no migration creates the table yet).
+    """
+
+    def __init__(self, table: str, database: str, unapplied_apps: list[str] | None = None) -> None:
+        self.table = table
+        self.database = database
+        self.unapplied_apps = unapplied_apps
+        super().__init__(table, database)
+
+    @property
+    def command(self) -> str:
+        return "covet migrate" if self.database == "default" else f"covet migrate --database {self.database}"
+
+    def __str__(self) -> str:
+        missing = f'Table "{self.table}" does not exist in database "{self.database}"'
+        if self.unapplied_apps is None:
+            return f'{missing}: run "{self.command}" (and "covet makemigrations" first if no migration creates it).'
+        if not self.unapplied_apps:
+            return (
+                f"{missing} and every migration is applied, so no migration creates it yet: "
+                f'run "covet makemigrations", then "{self.command}".'
+            )
+        return f'{missing}: run "{self.command}" (unapplied migrations: {", ".join(self.unapplied_apps)}).'
+
+
 class HTTPException(CovetError):
     """An exception that the core turns into an HTTP response with ``status_code``."""
 

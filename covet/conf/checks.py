@@ -243,6 +243,53 @@ def check_databases(settings: Any) -> list[CheckMessage]:
 
 
 @register
+def check_unapplied_migrations(settings: Any) -> list[CheckMessage]:
+    """Each database that lacks migrations existing as files: which apps, and the command that applies them.
+
+    One query per database (its version table); in-memory SQLite databases are skipped (each process gets a
+    new one). Invalid DATABASES entries and apps that fail to import are reported by the checks above.
+    """
+    databases = settings.DATABASES
+    aliases = [alias for alias, config in databases.items() if _is_migratable(config)]
+    if not aliases:
+        return []
+    from covet.migrations.pending import PendingMigrations, pending_in_databases
+    from covet.migrations.project import installed_migration_apps
+
+    try:
+        apps = installed_migration_apps()
+    except Exception:  # check_installed_apps reports why
+        return []
+    messages = []
+    for alias, pending in pending_in_databases(aliases, apps).items():
+        if isinstance(pending, PendingMigrations):
+            if pending.by_app:
+                messages.append(warning(pending.summary(), '"covet showmigrations" lists them.', "migrations.W001"))
+            continue
+        cause = getattr(pending, "orig", None) or pending  # a DBAPIError's driver error says it plainly
+        detail = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        messages.append(
+            warning(
+                f"Can't tell whether database \"{alias}\" has unapplied migrations: it can't be used ({detail}).",
+                f'Check DATABASES["{alias}"]["URL"] and that the database server is running and reachable.',
+                "migrations.W002",
+            )
+        )
+    return messages
+
+
+def _is_migratable(config: Any) -> bool:
+    """A valid DATABASES entry (check_databases reports the others) that isn't an in-memory SQLite database."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(config["URL"])
+    except Exception:
+        return False
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+@register
 def check_directories(settings: Any) -> list[CheckMessage]:
     base = Path(settings.BASE_DIR)
     configured: list[tuple[str, Any]] = [("STATICFILES_DIRS", path) for path in settings.STATICFILES_DIRS]

@@ -45,19 +45,26 @@ class MigrationProject:
 
         Call it inside a coroutine: the engine belongs to the running event loop.
         """
-        import covet
         from covet.conf.apps import apps as registry
         from covet.orm.connections import get_engine
         from covet.orm.registry import metadata
 
-        covet.setup()
+        migration_apps = installed_migration_apps()
         owners = {model._meta.db_table: model._meta.app_label for model in registry.get_models()}
-        framework = Path(covet.__file__).resolve().parent
-        migration_apps = [
-            MigrationApp.for_package_dir(
-                config.label, config.path, editable=not Path(config.path).resolve().is_relative_to(framework)
-            )
-            for config in registry.get_app_configs()
-            if config.path is not None
-        ]
         return cls(apps=migration_apps, metadata=metadata, engine=get_engine(database), table_owners=owners)
+
+
+def installed_migration_apps() -> list[MigrationApp]:
+    """The installed apps (``covet.setup()`` is called first) as the migration layer sees them, in order."""
+    import covet
+    from covet.conf.apps import apps as registry
+
+    covet.setup()
+    framework = Path(covet.__file__).resolve().parent
+    return [
+        MigrationApp.for_package_dir(
+            config.label, config.path, editable=not Path(config.path).resolve().is_relative_to(framework)
+        )
+        for config in registry.get_app_configs()
+        if config.path is not None
+    ]

@@ -30,7 +30,7 @@ from sqlalchemy.util import await_only, greenlet_spawn
 
 from covet.orm.backends import sqlite as fast_sqlite
 from covet.orm.connections import drop_writer_connection, get_engine, writer_connection
-from covet.orm.execution import DRIVER_ERRORS, driver_error, execute_write, is_server_error
+from covet.orm.execution import DRIVER_ERRORS, database_error, execute_write, is_server_error
 from covet.orm.transactions import current_transaction
 
 _SAVEPOINT = "covet_write"
@@ -150,7 +150,7 @@ async def _run(
                 await drop_writer_connection(engine, error)
             raise
     except DRIVER_ERRORS as error:
-        raise driver_error(error) from error
+        raise await database_error(error, alias) from error
 
 
 def _checked_out(sync_engine: Any, plan: InsertPlan, parameters: Any, many: bool) -> Any:

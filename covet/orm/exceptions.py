@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from covet.exceptions import CovetError
+from covet.exceptions import CovetError, TableDoesNotExist
 
 
 class ORMError(CovetError):
@@ -62,4 +62,14 @@ class DatabaseError(ORMError):
 
     def __init__(self, message: str, *, original: BaseException | None = None) -> None:
         super().__init__(message)
+        self.original = original
+
+
+class MissingTableError(DatabaseError, TableDoesNotExist):
+    """A query used a table that isn't in the database; the message says which migrations to apply."""
+
+    def __init__(
+        self, table: str, database: str, unapplied_apps: list[str] | None = None, *, original: BaseException | None
+    ) -> None:
+        TableDoesNotExist.__init__(self, table, database, unapplied_apps)
         self.original = original

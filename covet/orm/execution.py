@@ -3,6 +3,11 @@
 Each statement runs as one synchronous function inside a single greenlet hop into SQLAlchemy's sync core
 (check out, execute, read the result, check in), instead of one hop per step through the async facade;
 that is about a third less work per query. Inside ``atomic()`` the block's connection is used.
+
+Every driver error of a statement becomes an ORM error in :func:`database_error`, whichever path ran it
+(SQLAlchemy here, the raw driver in :mod:`covet.orm.direct`). A missing table ("no such table" on SQLite,
+``relation ... does not exist`` on PostgreSQL) becomes :class:`MissingTableError`, which says to run
+``covet migrate`` and names the apps whose migrations the database lacks.
 """
 
 from __future__ import annotations
@@ -19,13 +24,17 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
 from covet.orm.connections import AUTOCOMMIT_OPTION, get_engine
-from covet.orm.exceptions import DatabaseError, IntegrityError
+from covet.orm.exceptions import DatabaseError, IntegrityError, MissingTableError
 from covet.orm.transactions import current_transaction
 
 T = TypeVar("T")
 Parameters = Sequence[dict[str, Any]] | dict[str, Any] | None
 
 _SQLITE_CONSTRAINT = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*(.+))?")
+_SQLITE_NO_TABLE = re.compile(r"no such table: (?:\w+\.)?(\S+)")
+_POSTGRES_NO_TABLE = re.compile(r'relation "([^"]+)" does not exist')
+#: PostgreSQL's SQLSTATE for "undefined_table".
+_UNDEFINED_TABLE = "42P01"
 
 
 ErrorTypes = tuple[type[BaseException], ...]
@@ -79,14 +88,48 @@ def _wrap(orig: Any, *, integrity: bool, original: BaseException) -> Exception:
     return DatabaseError(f"Database error: {detail}", original=original)
 
 
-def translate_error(error: sa_exc.DBAPIError) -> Exception:
-    """Wrap a SQLAlchemy/driver error in the ORM's error type, with a message naming the constraint."""
-    return _wrap(error.orig, integrity=isinstance(error, sa_exc.IntegrityError), original=error)
+def missing_table(cause: Any) -> str | None:
+    """The table's name when the driver error ``cause`` says a table doesn't exist, else None."""
+    while cause is not None:
+        if isinstance(cause, sqlite3.OperationalError):
+            match = _SQLITE_NO_TABLE.search(str(cause))
+            return match.group(1) if match else None
+        if getattr(cause, "sqlstate", None) == _UNDEFINED_TABLE:  # asyncpg's error, or SQLAlchemy's adapter of it
+            match = _POSTGRES_NO_TABLE.search(str(cause))
+            return match.group(1) if match else None
+        cause = cause.__cause__
+    return None
 
 
-def driver_error(error: BaseException) -> Exception:
-    """The same wrapping for an error raised by aiosqlite/sqlite3 or asyncpg directly."""
-    return _wrap(error, integrity=isinstance(error, _INTEGRITY_ERRORS), original=error)
+async def database_error(error: BaseException, alias: str) -> Exception:
+    """The ORM error for ``error``, raised by a statement on database ``alias`` through SQLAlchemy (a
+    ``DBAPIError``) or straight from aiosqlite/sqlite3 or asyncpg."""
+    orig: BaseException | None = error
+    integrity = isinstance(error, _INTEGRITY_ERRORS)
+    if isinstance(error, sa_exc.DBAPIError):
+        orig, integrity = error.orig, isinstance(error, sa_exc.IntegrityError)
+    table = missing_table(orig)
+    if table is not None:
+        return MissingTableError(table, alias, await _unapplied_apps(alias), original=error)
+    return _wrap(orig, integrity=integrity, original=error)
+
+
+async def _unapplied_apps(alias: str) -> list[str] | None:
+    """The apps whose migrations ``alias`` lacks, for the missing-table message; None when unknown.
+
+    Read on a connection of its own, so not inside atomic(): there an in-memory SQLite database's one shared
+    connection would be released (rolling the block back). Only this error path imports the migration layer.
+    """
+    from covet.conf.apps import apps
+
+    if current_transaction(alias) is not None or not apps.ready:
+        return None
+    try:
+        from covet.migrations.pending import pending_migrations
+
+        return (await pending_migrations(alias)).apps
+    except Exception:  # best effort: the error says to run `covet migrate` either way
+        return None
 
 
 def is_server_error(error: BaseException) -> bool:
@@ -124,7 +167,7 @@ async def run(alias: str, work: Callable[..., T], *args: Any) -> T:
             return await state.connection.run_sync(work, *args)
         return await greenlet_spawn(_checked_out, get_engine(alias).sync_engine, work, *args)
     except sa_exc.DBAPIError as error:
-        raise translate_error(error) from error
+        raise await database_error(error, alias) from error
 
 
 def _all(conn: Connection, statement: Executable, parameters: dict[str, Any] | None) -> Sequence[Row[Any]]:
