@@ -1,7 +1,11 @@
 """The admin in a real browser: a project made by `covet new`, migrated, with a superuser, served by
 `covet runserver`, driven through headless Chromium with Playwright.
 
-Screenshots of the changelist and the change form are written to test-artifacts/ (not committed). Skipped
+A second test uses the "+" popup of a ForeignKey select, the two-box many-to-many widget (``filter_horizontal``)
+and "Save as new" (``save_as``, switched on in the generated blog's admin.py by the fixture).
+
+Screenshots of the changelist, the change form, the popup and the two-box widget are written to test-artifacts/
+(not committed). Skipped
 when /usr/bin/chromium or the playwright package is missing, unless CI=true (then it fails).
 """
 
@@ -121,6 +125,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = parent / "newsroom"
     for needed in ("models.py", "admin.py"):
         assert (root / "blog" / needed).exists(), f"covet new made no blog/{needed}: the test relies on the template's"
+    with (root / "blog" / "admin.py").open("a") as blog_admin:
+        blog_admin.write("\nPostAdmin.save_as = True  # added by the browser test\n")
     run_cli("makemigrations", cwd=root, env=env)
     run_cli("migrate", cwd=root, env=env)
     run_cli("createsuperuser", "--noinput", cwd=root, env=env)
@@ -164,7 +170,7 @@ def page(site: str) -> Iterator[Page]:
             browser.close()
 
 
-def test_a_post_from_creation_to_deletion(page: Page) -> None:
+def sign_in(page: Page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto("/admin/")
     expect(page).to_have_url(re.compile(r"/admin/login/\?next=%2Fadmin%2F$"))
@@ -172,6 +178,10 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("Site administration")
+
+
+def test_a_post_from_creation_to_deletion(page: Page) -> None:
+    sign_in(page)
 
     # create, choosing the author in the ForeignKey select
     page.click("text=Posts")
@@ -244,3 +254,60 @@ def test_a_post_from_creation_to_deletion(page: Page) -> None:
     page.emulate_media(color_scheme="light")
     page.goto("/admin/blog/post/")
     page.screenshot(path=str(ARTIFACTS / "admin_changelist_mobile.png"), full_page=True)
+
+
+def test_related_popup_two_box_widget_and_save_as_new(page: Page) -> None:
+    sign_in(page)
+
+    # "+" next to the author select: add a user in a popup; it comes back selected in the post form
+    page.goto("/admin/blog/post/add/")
+    page.fill("#id_title", "Popup-made post")
+    page.fill("#id_body", "Written by someone added on the way.")
+    with page.expect_popup() as opened:
+        page.click("#add_id_author")
+    popup = opened.value
+    popup.wait_for_load_state()
+    expect(popup).to_have_url(re.compile(r"/admin/auth/user/add/\?_to_field=id&_popup=1$"))
+    expect(popup.locator(".admin-header")).to_have_count(0)
+    popup.fill("#id_username", "nadia")
+    popup.fill("#id_password1", "Lighthouse-pebble-93")
+    popup.fill("#id_password2", "Lighthouse-pebble-93")
+    popup.screenshot(path=str(ARTIFACTS / "admin_related_popup.png"), full_page=True)
+    with popup.expect_event("close"):
+        popup.click("button[name=_save]", no_wait_after=True)
+    expect(page.locator("#id_author option:checked")).to_have_text("nadia")
+    page.click("button[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("“Popup-made post” was added successfully")
+    expect(page.locator("#result_list tr", has_text="Popup-made post")).to_contain_text("nadia")
+
+    # the two-box widget of a group's permissions: filter, choose two, save; the choice is kept
+    page.goto("/admin/auth/group/add/")
+    page.fill("#id_name", "Editors")
+    expect(page.locator("#id_permissions")).to_be_hidden()
+    page.fill("#id_permissions_input", "blog.")
+    expect(page.locator("#id_permissions_from option")).to_have_count(4)
+    page.select_option("#id_permissions_from", ["blog.add_post", "blog.change_post"])
+    page.click("#id_permissions_add_link")
+    expect(page.locator("#id_permissions_to option")).to_have_text(["blog.add_post", "blog.change_post"])
+    expect(page.locator("#id_permissions_from option")).to_have_count(2)
+    page.screenshot(path=str(ARTIFACTS / "admin_filter_horizontal.png"), full_page=True)
+    page.click("button[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("“Editors” was added successfully")
+    expect(page.locator("#id_permissions_to option")).to_have_text(["blog.add_post", "blog.change_post"])
+    page.dblclick("#id_permissions_to >> text=blog.add_post")
+    expect(page.locator("#id_permissions_to option")).to_have_text(["blog.change_post"])
+    page.click("button[name=_continue]")
+    expect(page.locator("#id_permissions_to option")).to_have_text(["blog.change_post"])
+
+    # "Save as new" on the post: a copy with the edited title, the original unchanged
+    page.goto("/admin/blog/post/")
+    page.click("#result_list >> text=Popup-made post")
+    original_url = page.url
+    page.fill("#id_title", "Popup-made post, the copy")
+    page.click("button[name=_saveasnew]")
+    expect(page.locator(".messagelist")).to_contain_text("“Popup-made post, the copy” was added successfully")
+    expect(page.locator("#id_title")).to_have_value("Popup-made post, the copy")
+    assert page.url != original_url
+    expect(page.locator("#id_author option:checked")).to_have_text("nadia")
+    page.goto(original_url)
+    expect(page.locator("#id_title")).to_have_value("Popup-made post")
