@@ -3,6 +3,8 @@ inline rows too) and leaves the original as it was; ``save_as_continue`` decides
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from admin_project import AdminProject, csrf_of, form_data, grant
 
@@ -11,7 +13,7 @@ from covet import admin
 POSTS = "/admin/admin_testapp/post/"
 
 
-async def make_post(project: AdminProject) -> tuple[object, object, object]:
+async def make_post(project: AdminProject) -> tuple[Any, Any, Any]:
     models = project.models
     python, rust = await models.Tag.objects.create(name="python"), await models.Tag.objects.create(name="rust")
     post = await models.Post.objects.create(title="Original", slug="original", author=project.users["root"], rating=2)
@@ -20,10 +22,12 @@ async def make_post(project: AdminProject) -> tuple[object, object, object]:
     return post, python, rust
 
 
-def copy_data(project: AdminProject, *tags: object, **values: str) -> dict[str, object]:
+def copy_data(project: AdminProject, *tags: Any, **values: str) -> dict[str, Any]:
+    """The change form of the original post as submitted by "Save as new", with ``values`` changed."""
+    fields = {"title": "Copy", "slug": "copy", "author": str(project.users["root"].pk), "rating": "5", **values}
     return {
-        **form_data(**{"title": "Copy", "slug": "copy", "author": str(project.users["root"].pk), "rating": "5", **values}),
-        "tags": [str(tag.pk) for tag in tags],  # type: ignore[attr-defined]
+        **form_data(**fields),
+        "tags": [str(tag.pk) for tag in tags],
         "comments-TOTAL_FORMS": "3",
         "comments-INITIAL_FORMS": "1",
         "comments-0-text": "First!",
@@ -60,7 +64,7 @@ async def test_save_as_new_copies_the_submitted_data_and_keeps_the_original(any_
 async def test_without_save_as_continue_the_user_goes_to_the_changelist(
     project: AdminProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    post, python, _rust = await make_post(project)
+    post, _python, _rust = await make_post(project)
     monkeypatch.setattr(type(admin.site.get_model_admin(project.models.Post)), "save_as_continue", False)
     saved = await project.post_form(await project.client("root"), f"{POSTS}{post.pk}/change/", copy_data(project))
     assert saved.status_code == 303 and saved.headers["location"] == POSTS
@@ -80,7 +84,7 @@ async def test_an_invalid_copy_can_only_be_saved_as_new_again(project: AdminProj
 
 
 async def test_save_as_new_needs_add_permission(project: AdminProject) -> None:
-    post, python, _rust = await make_post(project)
+    post, _python, _rust = await make_post(project)
     viewer = project.users["viewer"]
     await grant(viewer, "change_post", "view_comment")
     client = await project.client("viewer")
