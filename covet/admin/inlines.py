@@ -73,10 +73,16 @@ class InlineModelAdmin(BaseModelAdmin):
         return bool(await check(request))
 
     async def get_formset(
-        self, request: Request, parent: Any, data: Mapping[str, Any] | None, *, read_only: bool = False
+        self,
+        request: Request,
+        parent: Any,
+        data: Mapping[str, Any] | None,
+        *,
+        read_only: bool = False,
+        copying: bool = False,
     ) -> InlineFormSet:
         """The inline's forms for ``parent`` (None for a new one), bound to ``data`` when posted; ``read_only`` when
-        the user may only view the parent."""
+        the user may only view the parent; ``copying`` for "Save as new" (the posted rows become new objects)."""
         form_class = build_form_class(self, self.form_field_names(request, parent, skip=[self.fk.name]))
         existing: list[Any] = []
         if parent is not None and parent.pk is not None:
@@ -91,6 +97,7 @@ class InlineModelAdmin(BaseModelAdmin):
             )
         )
         formset = InlineFormSet(self, form_class, parent, existing, data, rights)
+        formset.copying = copying
         await formset.build()
         return formset
 
@@ -139,6 +146,7 @@ class InlineFormSet:
         self.deleted: list[Any] = []
         self.messages: list[str] = []
         self.errors_present = False
+        self.copying = False  # "Save as new": rows ticked for deletion are left out of the copy
 
     @property
     def is_bound(self) -> bool:
@@ -174,13 +182,21 @@ class InlineFormSet:
     def is_deleting(self, index: int) -> bool:
         if self.data is None or not self.rights.delete or index >= len(self.existing):
             return False
+        return self._ticked(index)
+
+    def is_left_out(self, index: int) -> bool:
+        """A row of the copied object ticked for deletion: neither validated nor saved with the copy."""
+        return self.copying and self.data is not None and self._ticked(index)
+
+    def _ticked(self, index: int) -> bool:
+        assert self.data is not None
         return str(self.data.get(f"{self.prefix}-{index}-DELETE", "")).lower() in ("on", "1", "true")
 
     async def is_valid(self) -> bool:
         """Validate every form that matters: existing ones not deleted, and extra ones the user filled in."""
         valid = True
         for index, form in enumerate(self.forms):
-            if self.is_deleting(index):
+            if self.is_deleting(index) or self.is_left_out(index):
                 continue
             if index >= len(self.existing) and not form.has_changed():
                 continue
@@ -202,7 +218,7 @@ class InlineFormSet:
                 self.messages.append(f"Deleted {label} “{obj}”.")
                 continue
             is_new = index >= len(self.existing)
-            if not form.has_changed():
+            if not form.has_changed() or self.is_left_out(index):
                 continue
             form.instance.__dict__[self.inline.fk.attname] = self.parent.pk
             obj = await form.save()

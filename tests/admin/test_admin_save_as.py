@@ -1,5 +1,6 @@
 """``save_as``: "Save as new" on the change form creates a copy from what was submitted (many-to-many links and
-inline rows too) and leaves the original as it was; ``save_as_continue`` decides where the user lands."""
+inline rows too, except rows ticked for deletion) and leaves the original as it was; ``save_as_continue`` decides
+where the user lands."""
 
 from __future__ import annotations
 
@@ -39,13 +40,15 @@ async def test_save_as_new_copies_the_submitted_data_and_keeps_the_original(any_
     project = any_project
     models = project.models
     post, python, rust = await make_post(project)
+    await models.Comment.objects.create(post=post, text="Spam")
     client = await project.client("root")
     url = f"{POSTS}{post.pk}/change/"
     page = (await client.get(url)).text
     assert '<button type="submit" class="button" name="_saveasnew">Save as new</button>' in page
     assert 'name="_addanother"' not in page  # as in Django: with save_as, "Save as new" replaces it
 
-    saved = await client.post(url, data={**copy_data(project, python, rust), "csrf_token": csrf_of(page)})
+    spam = {"comments-INITIAL_FORMS": "2", "comments-1-text": "Spam", "comments-1-DELETE": "on"}  # left out
+    saved = await client.post(url, data={**copy_data(project, python, rust), **spam, "csrf_token": csrf_of(page)})
     assert saved.status_code == 303, saved.text[:2000]
     copy = await models.Post.objects.get(title="Copy")
     assert copy.pk != post.pk and copy.rating == 5
@@ -56,7 +59,7 @@ async def test_save_as_new_copies_the_submitted_data_and_keeps_the_original(any_
     original = await models.Post.objects.get(pk=post.pk)
     assert (original.title, original.rating) == ("Original", 2)
     assert [t.name for t in await original.tags.all()] == ["python"]
-    assert [c.text for c in await models.Comment.objects.filter(post=original)] == ["First!"]
+    assert sorted(c.text for c in await models.Comment.objects.filter(post=original)) == ["First!", "Spam"]
     landed = await client.get(saved.headers["location"])
     assert "The post “Copy” was added successfully. You may edit it again below." in landed.text
 

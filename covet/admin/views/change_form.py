@@ -70,7 +70,10 @@ async def form_page(model_admin: ModelAdmin, request: Request, obj: Any, *, copy
         for inline in (inline_class(model_admin.model, model_admin.admin_site) for inline_class in model_admin.inlines)
         if await inline.has_view_permission(request, obj)
     ]
-    formsets = [await inline.get_formset(request, obj, data, read_only=not can_change) for inline in inline_admins]
+    formsets = [
+        await inline.get_formset(request, obj, data, read_only=not can_change, copying=copy_of is not None)
+        for inline in inline_admins
+    ]
     if data is not None:
         form_valid = await form.is_valid()
         inlines_valid = all([await formset.is_valid() for formset in formsets])
