@@ -85,7 +85,7 @@
   function initTwoBox() {
     document.querySelectorAll("[data-two-box]").forEach(function (wrapper) {
       var select = wrapper.querySelector("select[multiple]");
-      if (!select || !select.id) { return; }
+      if (!select || !select.id || select.disabled) { return; }  // read-only: the plain select shows the choice
       var noun = wrapper.getAttribute("data-verbose-name") || select.name;
       var vertical = wrapper.getAttribute("data-two-box") === "vertical";
       Array.prototype.forEach.call(wrapper.children, function (child) { child.hidden = true; });
