@@ -16,6 +16,11 @@ from covet.cli.main import _commands_of
 def test_check_passes_on_a_new_project(runner, project):
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
+    assert "migrations.W001" in result.output  # the only thing to do: `covet migrate`
+    assert "System check identified 1 warning(s)" in result.output
+    call_command("migrate")
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
     assert "no issues" in result.output
 
 
