@@ -81,7 +81,7 @@ def server_config_from_settings(host: str, port: int) -> ServerConfig:
 
 
 def report_check_problems() -> None:
-    """Show what `covet check` would report; refuse to start on errors."""
+    """Show what `covet check` would report (unapplied migrations among it, one line); refuse to start on errors."""
     from covet.conf import settings
     from covet.conf.checks import run_checks
 
