@@ -14,6 +14,11 @@ class ImproperlyConfigured(CovetError):
     """The project's settings or layout are wrong; the message says what to change and where."""
 
 
+def migrate_command(database: str) -> str:
+    """The command that applies the migrations of ``database`` (an alias of settings.DATABASES)."""
+    return "covet migrate" if database == "default" else f"covet migrate --database {database}"
+
+
 class TableDoesNotExist(CovetError):
     """A query used a table the database doesn't have: its migrations are not applied (``covet migrate``).
 
@@ -29,7 +34,7 @@ class TableDoesNotExist(CovetError):
 
     @property
     def command(self) -> str:
-        return "covet migrate" if self.database == "default" else f"covet migrate --database {self.database}"
+        return migrate_command(self.database)
 
     def __str__(self) -> str:
         missing = f'Table "{self.table}" does not exist in database "{self.database}"'

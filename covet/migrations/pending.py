@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from covet.exceptions import ImproperlyConfigured
+from covet.exceptions import ImproperlyConfigured, migrate_command
 
 from .apps import VERSION_TABLE, MigrationApp
 from .config import build_config
@@ -44,7 +44,7 @@ class PendingMigrations:
     @property
     def command(self) -> str:
         """The command that applies them."""
-        return "covet migrate" if self.database == "default" else f"covet migrate --database {self.database}"
+        return migrate_command(self.database)
 
     def summary(self) -> str:
         """One line in the manner of Django's runserver: how many, which apps, what to run."""
