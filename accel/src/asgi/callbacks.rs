@@ -270,14 +270,26 @@ impl Shared {
         Ok(())
     }
 
-    /// Hand every queued response to its connection.
+    /// Hand every queued response to its connection. The batch crosses to
+    /// Tokio as one task, so the Tokio thread is woken once per flush rather
+    /// than once per response.
     pub(crate) fn flush(&self) {
         self.outbox.scheduled.store(false, std::sync::atomic::Ordering::Release);
         let items = std::mem::take(&mut *self.outbox.lock());
-        for (responder, response, state) in items {
-            if responder.send(response).is_err() {
-                state.mark_disconnected();
+        match items.len() {
+            0 => {}
+            1 => deliver(items),
+            _ => {
+                self.runtime.spawn(async move { deliver(items) });
             }
+        }
+    }
+}
+
+fn deliver(items: Vec<Deferred>) {
+    for (responder, response, state) in items {
+        if responder.send(response).is_err() {
+            state.mark_disconnected();
         }
     }
 }
