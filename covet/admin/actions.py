@@ -6,9 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from covet.admin.decorators import action
 from covet.admin.deletion import summarize_deletion
-from covet.admin.rendering import admin_render
 from covet.exceptions import PermissionDenied
-from covet.messages import api as messages
 from covet.orm import ProtectedError, RestrictedError, atomic
 
 if TYPE_CHECKING:
@@ -19,6 +17,10 @@ if TYPE_CHECKING:
 @action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])
 async def delete_selected(model_admin: ModelAdmin, request: Request, queryset: Any) -> Response | None:
     """Ask first (listing everything the cascade removes); delete when the confirmation is posted."""
+    # The templates and messages load with the admin's first page, not with every process that imports the site.
+    from covet.admin.rendering import admin_render
+    from covet.messages import api as messages
+
     if not await model_admin.has_delete_permission(request):
         raise PermissionDenied("You may not delete these objects.")
     objects = await queryset

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from covet.exceptions import Http404, ImproperlyConfigured
@@ -169,41 +168,55 @@ class AdminSite:
         return sorted(grouped.values(), key=lambda app: app["name"].lower())
 
     def get_router(self) -> Router:
-        """Every admin route, relative to the site's prefix, named for ``reverse("admin:<name>")``."""
-        from covet.admin.views import (
-            autocomplete,
-            changelist,
-            delete,
-            history,
-            index,
-            login,
-            password_change,
-        )
-        from covet.admin.views import change_form as form
+        """Every admin route, relative to the site's prefix, named for ``reverse("admin:<name>")``.
 
+        The views (and the templates and forms they use) are imported on the admin's first request: the routes
+        exist from the start, but a process that never serves an admin page never loads them.
+        """
         router = Router()
-        routes: list[tuple[str, Any, list[str], str]] = [
-            ("/", index.index_view, ["GET"], "index"),
-            ("/login/", login.login_view, ["GET", "POST"], "login"),
-            ("/logout/", login.logout_view, ["POST"], "logout"),
-            ("/password_change/", password_change.password_change_view, ["GET", "POST"], "password_change"),
-            ("/autocomplete/", autocomplete.autocomplete_view, ["GET"], "autocomplete"),
-            ("/{app_label}/", index.app_index_view, ["GET"], "app_list"),
-            (f"{MODEL_PATH}/", changelist.changelist_view, ["GET", "POST"], "changelist"),
-            (f"{MODEL_PATH}/add/", form.add_view, ["GET", "POST"], "add"),
-            (f"{MODEL_PATH}/{{object_id}}/", form.object_redirect_view, ["GET"], "object"),
-            (f"{MODEL_PATH}/{{object_id}}/change/", form.change_view, ["GET", "POST"], "change"),
-            (f"{MODEL_PATH}/{{object_id}}/delete/", delete.delete_view, ["GET", "POST"], "delete"),
-            (f"{MODEL_PATH}/{{object_id}}/history/", history.history_view, ["GET"], "history"),
+        routes: list[tuple[str, str, list[str], str]] = [
+            ("/", "index.index_view", ["GET"], "index"),
+            ("/login/", "login.login_view", ["GET", "POST"], "login"),
+            ("/logout/", "login.logout_view", ["POST"], "logout"),
+            ("/password_change/", "password_change.password_change_view", ["GET", "POST"], "password_change"),
+            ("/autocomplete/", "autocomplete.autocomplete_view", ["GET"], "autocomplete"),
+            ("/{app_label}/", "index.app_index_view", ["GET"], "app_list"),
+            (f"{MODEL_PATH}/", "changelist.changelist_view", ["GET", "POST"], "changelist"),
+            (f"{MODEL_PATH}/add/", "change_form.add_view", ["GET", "POST"], "add"),
+            (f"{MODEL_PATH}/{{object_id}}/", "change_form.object_redirect_view", ["GET"], "object"),
+            (f"{MODEL_PATH}/{{object_id}}/change/", "change_form.change_view", ["GET", "POST"], "change"),
+            (f"{MODEL_PATH}/{{object_id}}/delete/", "delete.delete_view", ["GET", "POST"], "delete"),
+            (f"{MODEL_PATH}/{{object_id}}/history/", "history.history_view", ["GET"], "history"),
         ]
         for path, view, methods, name in routes:
-            router.add_route(path, partial(view, self), methods=methods, name=name)
+            router.add_route(path, SiteView(self, f"covet.admin.views.{view}"), methods=methods, name=name)
         return router
 
     @property
     def urls(self) -> Include:
         """``urlpatterns = [..., admin.site.urls]``: the admin under its prefix, route names ``admin:*``."""
         return include(self.get_router(), prefix=self.prefix, namespace=self.name)
+
+
+class SiteView:
+    """An admin view bound to its site, imported from ``module.function`` on its first call.
+
+    Called as ``view(request, **params)`` like any endpoint; ``covet routes`` shows the real view's name.
+    """
+
+    def __init__(self, site: AdminSite, dotted: str) -> None:
+        self.site = site
+        self.__module__, _, self.__qualname__ = dotted.rpartition(".")
+        self._view: Any = None
+
+    async def __call__(self, request: Request, **params: Any) -> Any:
+        view = self._view
+        if view is None:
+            view = self._view = getattr(importlib.import_module(self.__module__), self.__qualname__)
+        return await view(self.site, request, **params)
+
+    def __repr__(self) -> str:
+        return f"<SiteView {self.__module__}.{self.__qualname__} of {self.site.name!r}>"
 
 
 def app_verbose_name(app_label: str) -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import secrets
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 DEFAULT_TIME_COST = 3
 DEFAULT_MEMORY_COST = 65536
@@ -30,6 +31,9 @@ ALGORITHM_PREFIX = "$argon2id$"
 
 @functools.lru_cache(maxsize=8)
 def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    # argon2-cffi (and its C bindings) load with the first hash, not with every process that imports the models.
+    from argon2 import PasswordHasher, Type
+
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism, type=Type.ID)
 
 
@@ -61,6 +65,8 @@ def check_password(password: str | None, encoded: str | None) -> bool:
     """Whether ``password`` matches the stored hash (never raises on a malformed or foreign hash)."""
     if password is None or not is_password_usable(encoded) or not str(encoded).startswith(ALGORITHM_PREFIX):
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
         return get_hasher().verify(str(encoded), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -69,6 +75,8 @@ def check_password(password: str | None, encoded: str | None) -> bool:
 
 def needs_rehash(encoded: str) -> bool:
     """Whether a (valid) stored hash was made with parameters other than the current settings."""
+    from argon2.exceptions import InvalidHashError
+
     try:
         return get_hasher().check_needs_rehash(encoded)
     except InvalidHashError:

@@ -25,8 +25,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-import jwt as pyjwt
-
 from covet.exceptions import ImproperlyConfigured, Unauthorized
 
 TokenType = Literal["access", "refresh"]
@@ -105,6 +103,8 @@ def issue_token(
         claims["aud"] = config.audience
     if config.issuer:
         claims["iss"] = config.issuer
+    import jwt as pyjwt  # PyJWT (and the cryptography it loads) only once a token is issued or checked
+
     return pyjwt.encode(claims, config.signing_key, algorithm=config.algorithm)
 
 
@@ -120,6 +120,8 @@ def decode_token(token: str, expected_type: TokenType = "access") -> dict[str, A
 
     This checks everything except revocation, which needs the cache: use :func:`verify_token`.
     """
+    import jwt as pyjwt
+
     config = JWTConfig.from_settings()
     try:
         claims: dict[str, Any] = pyjwt.decode(

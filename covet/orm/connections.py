@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
 from covet.conf.shutdown import register_shutdown_callback
 from covet.exceptions import ImproperlyConfigured
-from covet.orm.backends import sqlite as fast_sqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 #: Execution option set on connections that run one statement outside atomic(); no BEGIN is sent for them.
 AUTOCOMMIT_OPTION = "covet_autocommit"
@@ -57,6 +58,10 @@ def database_settings(alias: str) -> dict[str, Any]:
 
 def async_url(url: str | sa.URL) -> sa.URL:
     """Pick the async driver for a plain URL: sqlite -> aiosqlite, postgresql/postgres -> asyncpg."""
+    # Importing the fast SQLite adapter registers the ``sqlite+covet`` dialect; it loads aiosqlite and SQLAlchemy's
+    # SQLite dialect, which a process pays for when it builds its first engine, not when it imports the ORM.
+    from covet.orm.backends import sqlite as fast_sqlite
+
     parsed = sa.make_url(url)
     if parsed.drivername in ("sqlite", "sqlite+aiosqlite") and fast_sqlite.SUPPORTED:
         return parsed.set(drivername="sqlite+covet")
@@ -72,6 +77,9 @@ def async_url(url: str | sa.URL) -> sa.URL:
 
 def create_engine_for(config: dict[str, Any]) -> AsyncEngine:
     """Build an engine from one DATABASES entry (URL, POOL_SIZE, MAX_OVERFLOW, POOL_TIMEOUT, CONNECT_ARGS)."""
+    # SQLAlchemy's asyncio extension loads its ORM (~8 MB): a worker pays for it with its first query, not at start.
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     url = async_url(config["URL"])
     kwargs: dict[str, Any] = {"connect_args": dict(config.get("CONNECT_ARGS") or config.get("OPTIONS") or {})}
     is_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")

@@ -21,17 +21,18 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import await_only, greenlet_spawn
 
-from covet.orm.backends import sqlite as fast_sqlite
 from covet.orm.connections import drop_writer_connection, get_engine, writer_connection
-from covet.orm.execution import DRIVER_ERRORS, database_error, execute_write, is_server_error
+from covet.orm.execution import database_error, driver_errors, execute_write, is_server_error
 from covet.orm.transactions import current_transaction
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 _SAVEPOINT = "covet_write"
 
@@ -73,7 +74,8 @@ def plan_for(table: sa.Table, dialect: Dialect, columns: tuple[str, ...], *, ret
 
 
 def _driver(dialect: Dialect) -> str | None:
-    if dialect.name == "sqlite" and dialect.driver == "covet" and fast_sqlite.SUPPORTED:
+    # The "covet" SQLite driver exists only where covet.orm.backends.sqlite found the adapter hooks it needs.
+    if dialect.name == "sqlite" and dialect.driver == "covet":
         return "sqlite"
     if dialect.name == "postgresql" and dialect.driver == "asyncpg":
         return "asyncpg"
@@ -145,11 +147,11 @@ async def _run(
             return await greenlet_spawn(_checked_out, engine.sync_engine, plan, parameters, many)
         try:
             return await _execute(writer.dbapi_connection, plan, parameters, many, in_transaction=False)
-        except DRIVER_ERRORS as error:
+        except driver_errors() as error:
             if not is_server_error(error):
                 await drop_writer_connection(engine, error)
             raise
-    except DRIVER_ERRORS as error:
+    except driver_errors() as error:
         raise await database_error(error, alias) from error
 
 
@@ -157,7 +159,7 @@ def _checked_out(sync_engine: Any, plan: InsertPlan, parameters: Any, many: bool
     pooled = sync_engine.raw_connection()
     try:
         return await_only(_execute(pooled.dbapi_connection, plan, parameters, many, in_transaction=False))
-    except DRIVER_ERRORS as error:
+    except driver_errors() as error:
         if not is_server_error(error):
             pooled.invalidate(error)  # the connection itself failed; don't hand it out again
         raise
@@ -169,6 +171,8 @@ async def _execute(
     adapter: Any, plan: InsertPlan, parameters: Any, many: bool, *, in_transaction: bool, guard: bool = False
 ) -> Any:
     if plan.driver == "sqlite":
+        from covet.orm.backends import sqlite as fast_sqlite  # loaded with the engine that made this plan
+
         connection = adapter._connection
         _description, _rows, _rowcount, lastrowid = await connection._execute(
             fast_sqlite.run_statement, connection._conn, plan.sql, parameters, many

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -40,25 +41,38 @@ _UNDEFINED_TABLE = "42P01"
 ErrorTypes = tuple[type[BaseException], ...]
 
 
+_SQLITE_ERRORS: tuple[ErrorTypes, ErrorTypes, ErrorTypes] = (
+    (sqlite3.Error,),
+    (sqlite3.DatabaseError,),
+    (sqlite3.IntegrityError,),
+)
+_with_asyncpg: tuple[ErrorTypes, ErrorTypes, ErrorTypes] | None = None
+
+
 def _driver_error_types() -> tuple[ErrorTypes, ErrorTypes, ErrorTypes]:
     """(every driver error, those the database answered with, the integrity violations among them)
-    for the drivers that are installed."""
-    errors: list[type[BaseException]] = [sqlite3.Error]
-    answered: list[type[BaseException]] = [sqlite3.DatabaseError]
-    integrity: list[type[BaseException]] = [sqlite3.IntegrityError]
-    try:
-        import asyncpg
-    except ImportError:  # SQLite-only installs
-        pass
-    else:
-        errors += [asyncpg.PostgresError, asyncpg.InterfaceError]
-        answered.append(asyncpg.PostgresError)
-        integrity.append(asyncpg.IntegrityConstraintViolationError)
-    return tuple(errors), tuple(answered), tuple(integrity)
+    for the drivers loaded so far.
+
+    asyncpg is not imported here (it costs a served SQLite project ~6 MB): its SQLAlchemy dialect imports it
+    when the first PostgreSQL engine is built, and no asyncpg error can be raised before that.
+    """
+    global _with_asyncpg
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is None:
+        return _SQLITE_ERRORS
+    if _with_asyncpg is None:
+        errors, answered, integrity = _SQLITE_ERRORS
+        _with_asyncpg = (
+            (*errors, asyncpg.PostgresError, asyncpg.InterfaceError),
+            (*answered, asyncpg.PostgresError),
+            (*integrity, asyncpg.IntegrityConstraintViolationError),
+        )
+    return _with_asyncpg
 
 
-#: Errors the raw drivers raise (statements run directly on them, see covet.orm.direct).
-DRIVER_ERRORS, _SERVER_ERRORS, _INTEGRITY_ERRORS = _driver_error_types()
+def driver_errors() -> ErrorTypes:
+    """Every error the raw drivers raise (statements run directly on them, see covet.orm.direct)."""
+    return _driver_error_types()[0]
 
 
 def constraint_name(error: sa_exc.DBAPIError) -> str | None:
@@ -105,7 +119,7 @@ async def database_error(error: BaseException, alias: str) -> Exception:
     """The ORM error for ``error``, raised by a statement on database ``alias`` through SQLAlchemy (a
     ``DBAPIError``) or straight from aiosqlite/sqlite3 or asyncpg."""
     orig: BaseException | None = error
-    integrity = isinstance(error, _INTEGRITY_ERRORS)
+    integrity = isinstance(error, _driver_error_types()[2])
     if isinstance(error, sa_exc.DBAPIError):
         orig, integrity = error.orig, isinstance(error, sa_exc.IntegrityError)
     table = missing_table(orig)
@@ -134,7 +148,7 @@ async def _unapplied_apps(alias: str) -> list[str] | None:
 
 def is_server_error(error: BaseException) -> bool:
     """Did the database answer with this error (the connection is fine), rather than the connection failing?"""
-    return isinstance(error, _SERVER_ERRORS) and not isinstance(error, sqlite3.ProgrammingError)
+    return isinstance(error, _driver_error_types()[1]) and not isinstance(error, sqlite3.ProgrammingError)
 
 
 @dataclass

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from covet.exceptions import Http404
 from covet.orm.exceptions import FieldError, TransactionManagementError
@@ -27,6 +26,8 @@ from covet.orm.query.results import build_dicts, build_flat, build_instances, bu
 from covet.orm.transactions import atomic, current_transaction
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
     from covet.orm.base import Model
 
 M = TypeVar("M", bound="Model")

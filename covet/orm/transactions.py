@@ -13,12 +13,13 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
-from typing import Any, TypeVar
-
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from covet.orm.connections import get_engine
 from covet.orm.exceptions import TransactionManagementError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncTransaction
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 

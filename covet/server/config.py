@@ -15,6 +15,10 @@ from typing import Any, Literal
 
 LifespanMode = Literal["auto", "on", "off"]
 
+#: The ``asgi`` key of every scope both servers build (here, not in the h11 protocol, so that the production
+#: worker's lifespan does not import h11).
+ASGI_VERSIONS = {"version": "3.0", "spec_version": "2.4"}
+
 KIB = 1024
 MIB = 1024 * KIB
 

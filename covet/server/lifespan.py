@@ -12,8 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
-from covet.server.config import LifespanMode
-from covet.server.protocol import ASGI_VERSIONS
+from covet.server.config import ASGI_VERSIONS, LifespanMode
 from covet.types import ASGIApp, Message
 
 logger = logging.getLogger("covet.server")

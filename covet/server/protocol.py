@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 import h11
 
+from covet.server.config import ASGI_VERSIONS
 from covet.types import Message, Scope
 
-ASGI_VERSIONS = {"version": "3.0", "spec_version": "2.4"}
 SUPPORTED_HTTP_VERSIONS = (b"1.0", b"1.1")
 SERVER_HEADER = (b"server", b"covet")
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from covet.http import HTMLResponse, Request
 from covet.http.background import BackgroundTask
-from covet.templates.environment import get_engine
-from covet.templates.errors import annotate_template_error
 from covet.types import Receive, Scope, Send
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class TemplateResponse(HTMLResponse):
@@ -51,6 +50,12 @@ class TemplateResponse(HTMLResponse):
         """Render the template into ``body`` (once) and set Content-Length."""
         if self.is_rendered:
             return
+        # jinja2 and the environment load with the first render: a process that serves only JSON never loads them.
+        import jinja2
+
+        from covet.templates.environment import get_engine
+        from covet.templates.errors import annotate_template_error
+
         environment, processors = get_engine()
         try:
             template = self.template = self.resolve_template(environment)
@@ -73,6 +78,8 @@ class TemplateResponse(HTMLResponse):
                 self.raw_headers.append((b"content-length", str(len(self.body)).encode("latin-1")))
 
     def resolve_template(self, environment: jinja2.Environment) -> jinja2.Template:
+        import jinja2
+
         name = self.template_name
         if isinstance(name, jinja2.Template):
             return name

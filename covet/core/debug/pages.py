@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import jinja2
 
 from covet.core.debug.frames import exception_chain, safe_repr
 from covet.core.debug.masking import masked_pairs, settings_summary
 from covet.http import Request
 from covet.routing import Router
 
+if TYPE_CHECKING:
+    import jinja2
+
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # with the first DEBUG page: a production process never loads it for these pages
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("covet.core.debug", "templates"),
         autoescape=True,

@@ -9,7 +9,6 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from covet.orm.fields.base import Field, invalid
 from covet.orm.fields.sqltypes import EnumValue
@@ -72,6 +71,8 @@ class JSONField(Field):
     empty_strings_allowed = False
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
+        from sqlalchemy.dialects import postgresql  # ~25 modules: only for projects with a JSONField
+
         return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
     def to_python(self, value: Any) -> Any:
