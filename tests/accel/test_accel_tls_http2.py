@@ -2,63 +2,32 @@
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
-import ssl
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import StartProd
 
+from covet.testing.tls import SelfSignedCertificate, make_self_signed_certificate
+
 RAW = "tests.accel.accel_apps:raw_app"
 
 
 @pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    directory = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> SelfSignedCertificate:
+    return make_self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
-def _context(cert: Path) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(cert))
-
-
-def test_tls_http11_and_http2_by_alpn(prod: StartProd, certificate: tuple[Path, Path]) -> None:
-    cert, key = certificate
+def test_tls_http11_and_http2_by_alpn(prod: StartProd, certificate: SelfSignedCertificate) -> None:
+    cert, key = certificate.certfile, certificate.keyfile
     server = prod(RAW, "--certfile", str(cert), "--keyfile", str(key))
     assert server.url.startswith("https://")
-    with httpx.Client(verify=_context(cert), timeout=10) as h1:
+    with httpx.Client(verify=certificate.client_context(), timeout=10) as h1:
         response = h1.get(f"{server.url}/scope")
         assert response.http_version == "HTTP/1.1"
         assert response.json()["scheme"] == "https"
         assert h1.post(f"{server.url}/echo", content=b"secret" * 1000).content == b"secret" * 1000
-    with httpx.Client(verify=_context(cert), http2=True, timeout=10) as h2:
+    with httpx.Client(verify=certificate.client_context(), http2=True, timeout=10) as h2:
         response = h2.get(f"{server.url}/scope")
         assert response.http_version == "HTTP/2"
         info = response.json()
@@ -73,13 +42,13 @@ def test_tls_http11_and_http2_by_alpn(prod: StartProd, certificate: tuple[Path, 
 
 
 def test_plain_connection_to_the_tls_port_does_not_hurt_the_worker(
-    prod: StartProd, certificate: tuple[Path, Path]
+    prod: StartProd, certificate: SelfSignedCertificate
 ) -> None:
-    cert, key = certificate
+    cert, key = certificate.certfile, certificate.keyfile
     server = prod(RAW, "--certfile", str(cert), "--keyfile", str(key))
     with httpx.Client(timeout=5) as plain, pytest.raises(httpx.HTTPError):
         plain.get(f"http://127.0.0.1:{server.port}/pid")
-    with httpx.Client(verify=_context(cert), timeout=10) as tls:
+    with httpx.Client(verify=certificate.client_context(), timeout=10) as tls:
         assert tls.get(f"{server.url}/pid").status_code == 200
 
 
