@@ -1,12 +1,15 @@
 """The ``covet serve --prod`` supervisor: starts N worker processes, keeps them alive, reloads and stops them.
 
-* TCP: every worker binds its own SO_REUSEPORT listener on the same port and
-  the kernel spreads connections. For port 0 the supervisor first binds (but
-  never listens on) a socket to pick the port all workers then share.
-* Unix socket: the supervisor binds and listens once; workers inherit it.
+* Every listening socket (TCP or Unix) is bound and listened on once, here, and
+  inherited by every worker (``fd:N`` / ``unix-fd:N``). The connections queued
+  on it belong to the socket, not to a worker, so a worker that stops (reload,
+  restart, recycling) never takes queued connections down with it: the socket
+  stays open in the supervisor and the other workers, which accept them.
 * A worker that dies is replaced. SIGHUP starts a full new set of workers and
-  stops the old ones once the new ones listen (no gap). SIGTERM/SIGINT stop
-  every worker gracefully (bounded by the shutdown timeout) and exit 0.
+  stops the old ones once the new ones are ready (no gap, nothing reset).
+  SIGTERM/SIGINT: the supervisor closes its own copy of the sockets, then stops
+  every worker gracefully (bounded by the shutdown timeout) and exits 0; once
+  the last worker has closed its copy, new connections are refused.
 """
 
 from __future__ import annotations
@@ -67,9 +70,10 @@ class Supervisor:
         self.count = workers
         self.uds = uds
         self.workers: list[WorkerProcess] = []
-        self._reserved: list[socket.socket] = []
+        self._listeners: list[socket.socket] = []
         self._inherited: list[int] = []
         self._urls: list[str] = []
+        self._uds_created = False
         self._signal: int | None = None
         self._fast_failures = 0
 
@@ -80,33 +84,48 @@ class Supervisor:
         binds: list[str] = []
         for text in self.template.binds:
             host, port = parse_bind(text)
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            reserve = socket.socket(family, socket.SOCK_STREAM)
-            reserve.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            reserve.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            try:
-                reserve.bind((host, port))
-            except OSError as exc:
-                reserve.close()
-                raise SupervisorError(f"Cannot bind {text}: {exc.strerror or exc}.") from None
-            # Bound but never listening: it receives no connections, it only fixes the port.
-            port = reserve.getsockname()[1]
-            self._reserved.append(reserve)
-            binds.append(format_bind(host, port))
+            listener = self._listen_tcp(text, host, port)
+            port = listener.getsockname()[1]
+            binds.append(f"fd:{listener.fileno()}")
             self._urls.append(f"{scheme}://{format_bind(host, port)}")
         if self.uds:
             if os.path.exists(self.uds):
                 os.unlink(self.uds)
-            listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            listener.bind(self.uds)
-            listener.listen(self.template.backlog)
-            self._reserved.append(listener)
-            self._inherited.append(listener.fileno())
+            listener = self._listen(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM), self.uds, self.uds)
+            self._uds_created = True
             binds.append(f"unix-fd:{listener.fileno()}")
             self._urls.append(f"{scheme}+unix://{self.uds}")
         if not binds:
             raise SupervisorError("Nothing to listen on: give --bind HOST:PORT or --uds PATH.")
         return replace(self.template, binds=tuple(binds))
+
+    def _listen_tcp(self, text: str, host: str, port: int) -> socket.socket:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        # No SO_REUSEPORT: a second server on the same port fails loudly instead of silently sharing it.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            # Dual-stack where the OS allows it ([::]:8000 also answers IPv4); a v6-only socket still works.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        return self._listen(sock, (host, port), text)
+
+    def _listen(self, sock: socket.socket, address: str | tuple[str, int], text: str) -> socket.socket:
+        """Bind and listen ``sock``; the workers inherit it, the supervisor keeps its copy open until shutdown."""
+        try:
+            sock.bind(address)
+            sock.listen(self.template.backlog)
+        except OSError as exc:
+            sock.close()
+            raise SupervisorError(f"Cannot listen on {text}: {exc.strerror or exc}.") from None
+        self._listeners.append(sock)
+        self._inherited.append(sock.fileno())
+        return sock
+
+    def _close_listeners(self) -> None:
+        """Close the supervisor's copies: the sockets live on in the workers until each has drained its share."""
+        for sock in self._listeners:
+            sock.close()
 
     # -- workers -------------------------------------------------------------------------------------------
 
@@ -166,7 +185,16 @@ class Supervisor:
         """Start the workers and supervise them until SIGTERM/SIGINT; returns the exit code."""
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
-        config = self._prepare_sockets()
+        try:
+            config = self._prepare_sockets()
+            self._start(config)
+            return self._supervise(config)
+        finally:
+            self._close_listeners()
+            if self.uds and self._uds_created and os.path.exists(self.uds):
+                os.unlink(self.uds)
+
+    def _start(self, config: WorkerConfig) -> None:
         try:
             self.workers = [self._spawn(config) for _ in range(self.count)]
             self._wait_ready(self.workers)
@@ -176,18 +204,14 @@ class Supervisor:
         for url in self._urls:
             print(f"Listening on {url} ({self.count} worker{'s' if self.count > 1 else ''}, pid {os.getpid()})")
         sys.stdout.flush()
-        try:
-            return self._supervise(config)
-        finally:
-            for sock in self._reserved:
-                sock.close()
-            if self.uds and os.path.exists(self.uds):
-                os.unlink(self.uds)
 
     def _supervise(self, config: WorkerConfig) -> int:
         while True:
             sig, self._signal = self._signal, None
             if sig in (signal.SIGTERM, signal.SIGINT):
+                # Close our copy first: once the workers have closed theirs (each after taking in what is queued),
+                # new connections are refused instead of waiting in a queue that nobody will accept from.
+                self._close_listeners()
                 self._stop_workers(self.workers, self.template.shutdown_timeout + 5.0)
                 return 0
             if sig == signal.SIGHUP:
