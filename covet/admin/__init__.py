@@ -15,11 +15,29 @@
 See docs/admin.md.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from covet.admin.decorators import action, display, register
-from covet.admin.filters import ListFilter
-from covet.admin.inlines import InlineModelAdmin, StackedInline, TabularInline
 from covet.admin.options import ModelAdmin
 from covet.admin.sites import AdminSite, AlreadyRegistered, NotRegistered, autodiscover, site
+from covet.conf.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from covet.admin.filters import ListFilter
+    from covet.admin.inlines import InlineModelAdmin, StackedInline, TabularInline
+
+# Imported on first access: a project that declares no inline or filter class never loads the admin's forms.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "ListFilter": "filters",
+        "InlineModelAdmin": "inlines",
+        "StackedInline": "inlines",
+        "TabularInline": "inlines",
+    },
+)
 
 __all__ = [
     "AdminSite",

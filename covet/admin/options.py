@@ -7,7 +7,6 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from covet.admin.forms import build_form_class, flatten, flatten_fieldsets
 from covet.exceptions import ImproperlyConfigured, ValidationError
 from covet.forms import ModelForm
 from covet.forms.model_fields import is_editable
@@ -80,6 +79,8 @@ class BaseModelAdmin:
         if self.fields is not None:
             return list(self.fields)
         if self.fieldsets is not None:
+            from covet.admin.forms import flatten_fieldsets  # the admin's form machinery loads with its first page
+
             return flatten_fieldsets(self.fieldsets)
         excluded = set(self.get_exclude(request, obj))
         editable = [
@@ -99,6 +100,8 @@ class BaseModelAdmin:
         """The editable names of the form: what is shown minus read-only and excluded ones."""
         readonly = {name for name in self.get_readonly_fields(request, obj) if isinstance(name, str)}
         excluded = set(self.get_exclude(request, obj)) | readonly | set(skip)
+        from covet.admin.forms import flatten
+
         names = flatten(name for _title, options in self.get_fieldsets(request, obj) for name in options["fields"])
         return [name for name in names if name not in excluded and self._is_model_field(name)]
 
@@ -110,6 +113,8 @@ class BaseModelAdmin:
         return is_editable(field)
 
     def get_form(self, request: Request, obj: Any = None) -> type[ModelForm]:
+        from covet.admin.forms import build_form_class
+
         return build_form_class(self, self.form_field_names(request, obj))
 
     def get_queryset(self, request: Request) -> Any:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from covet.conf.checks import CheckMessage
+    from covet.conf.checks import CheckMessage
 
 
 def print_check_messages(console: Console, problems: Iterable[CheckMessage], *, hints: bool = True) -> None:
@@ -15,6 +16,8 @@ def print_check_messages(console: Console, problems: Iterable[CheckMessage], *, 
 
     Messages quote setting values (lists, paths) verbatim, so they are escaped: a ``[`` in them is text, not markup.
     """
+    from rich.markup import escape
+
     for problem in problems:
         style = "bold red" if problem.is_error else "bold yellow"
         console.print(f"[{style}]{problem.level.name}[/] [dim]{escape(problem.id)}[/] {escape(problem.message)}")

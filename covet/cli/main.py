@@ -2,6 +2,10 @@
 
 A module there exposing ``command`` (a click command) or ``commands`` (a list of them) is picked up
 automatically, so a layer adds a command by adding a file.
+
+Modules are imported when needed: running ``covet NAME`` imports ``covet.cli.commands.NAME`` only (the
+``covet serve --prod`` supervisor stays small and starts fast); listing the commands (``covet --help``,
+``cli.commands``) imports them all.
 """
 
 from __future__ import annotations
@@ -22,7 +26,42 @@ from covet.exceptions import ImproperlyConfigured
 
 
 class CovetGroup(click.Group):
-    """A group that turns configuration errors raised by any command into a clear one-line failure."""
+    """A group that loads its command modules on demand and turns configuration errors raised by any command
+    into a clear one-line failure."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._discovered = False
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, click.Command]:
+        """Every command (imports every command module the first time)."""
+        if not self._discovered:
+            self._discovered = True
+            for command in discover_commands():
+                self._commands.setdefault(command.name or "", command)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        self._commands[name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command ``cmd_name``, from its own module ``covet.cli.commands.<cmd_name>`` when that defines it."""
+        found = self._commands.get(cmd_name)
+        if found is None and not self._discovered:
+            for command in _commands_of_module(cmd_name):
+                self._commands.setdefault(command.name or "", command)
+            found = self._commands.get(cmd_name)
+        if found is None:
+            found = self.commands.get(cmd_name)
+        return found
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -40,6 +79,19 @@ def _commands_of(module: ModuleType) -> list[click.Command]:
         if not isinstance(item, click.Command):
             raise TypeError(f"{module.__name__}: {item!r} is not a click command.")
     return found
+
+
+def _commands_of_module(name: str) -> list[click.Command]:
+    """The commands of ``covet.cli.commands.<name>``; none when there is no such module or it fails to import
+    (the full discovery then reports the failure)."""
+    if not name.isidentifier() or name.startswith("_"):
+        return []
+    module_name = f"{commands_package.__name__}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except Exception:
+        return []
+    return _commands_of(module)
 
 
 def discover_commands() -> list[click.Command]:
@@ -66,10 +118,6 @@ def discover_commands() -> list[click.Command]:
 @click.version_option(__version__, "--version", prog_name="Covet", message="%(prog)s %(version)s")
 def cli() -> None:
     """Covet: create, run, inspect and test Covet projects."""
-
-
-for _command in discover_commands():
-    cli.add_command(_command)
 
 
 def call_command(name: str, *args: Any) -> Any:

@@ -7,7 +7,6 @@ import os
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 
 from covet.cli.check_report import print_check_messages
 from covet.cli.console import stderr
@@ -107,6 +106,8 @@ def command(address: str, noreload: bool, app_import: str | None) -> None:
         from covet.server.dev import run
     except ImportError as exc:
         raise CommandError(f"The development server is not available in this installation: {exc}.") from exc
+    from rich.markup import escape  # here, not at the top: `covet serve --prod` imports this module's helpers
+
     url = escape(f"http://{_url_host(host)}:{port}/")
     stderr().print(f"Serving [bold]{escape(import_string)}[/] on [bold]{url}[/] (Ctrl+C to stop)")
     run(import_string, host, port, reload=not noreload, config=server_config_from_settings(host, port))
