@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from covet.server.prod import CONFIG_ENV, EXIT_STARTUP_FAILED, READY_FD_ENV, WorkerConfig
+from covet.server.prod import CONFIG_ENV, EXIT_OK, EXIT_STARTUP_FAILED, READY_FD_ENV, WorkerConfig
 
 STARTUP_TIMEOUT = 60.0
 # A worker that dies this soon after starting, again and again, is not restarted forever.
@@ -223,7 +223,8 @@ class Supervisor:
                     continue
                 if self._signal in (signal.SIGTERM, signal.SIGINT):
                     break
-                quick = time.monotonic() - worker.started < FAST_FAILURE_WINDOW
+                # A worker that stopped gracefully (--max-requests, a SIGTERM of its own) did not fail, however soon.
+                quick = code != EXIT_OK and time.monotonic() - worker.started < FAST_FAILURE_WINDOW
                 self._fast_failures = self._fast_failures + 1 if quick else 0
                 if code == EXIT_STARTUP_FAILED or self._fast_failures >= MAX_FAST_FAILURES:
                     print(f"Worker {worker.process.pid} failed to start (code {code}); stopping.", file=sys.stderr)
