@@ -8,7 +8,7 @@ import sys
 
 import httpx
 import pytest
-from conftest import REPO_ROOT, StartProd, wait_for
+from accel_server import REPO_ROOT, StartProd, wait_for
 
 RAW = "tests.accel.accel_apps:raw_app"
 

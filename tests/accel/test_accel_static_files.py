@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import StartProd
+from accel_server import StartProd
 
 CSS = b"body { color: #333; }\n" * 200
 

@@ -16,7 +16,7 @@ import time
 from collections import Counter
 
 import httpx
-from conftest import REPO_ROOT, ProdServer, StartProd, wait_for
+from accel_server import REPO_ROOT, ProdServer, StartProd, wait_for
 
 RAW = "tests.accel.accel_apps:raw_app"
 # Client threads of a load; each has one connection open at a time.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import StartProd
+from accel_server import StartProd
 
 from covet.testing.tls import SelfSignedCertificate, make_self_signed_certificate
 

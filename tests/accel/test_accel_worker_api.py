@@ -6,7 +6,7 @@ import asyncio
 import socket
 
 import pytest
-from conftest import require_accel
+from accel_server import require_accel
 
 
 @pytest.fixture(autouse=True)
