@@ -11,6 +11,8 @@ Routes:
   GET  /error                 raises before the response starts
   GET  /error-after-start     starts a streamed response, then raises
   GET  /headers               the request headers as a JSON list of [name, value]
+  GET  /get-only              "GET only"; any method but GET and HEAD gets 405 with Allow
+  GET  /status?code=N         status N with two x-multi headers and body "status N" (none for 204/304)
   GET  /users/{id}            {"id": id} for an integer id, else 404
   ANY  /disconnect-probe?id=X reads the body, then waits for http.disconnect and records it
   GET  /disconnect-probe/result?id=X   what the probe recorded: {"disconnected": bool, "body_bytes": n}
@@ -152,6 +154,19 @@ async def _headers(scope: Scope, receive: Any, send: Any) -> None:
     await _json(send, [[name.decode("latin-1"), value.decode("latin-1")] for name, value in scope["headers"]])
 
 
+async def _get_only(scope: Scope, receive: Any, send: Any) -> None:
+    if scope["method"] in ("GET", "HEAD"):
+        await _respond(send, 200, b"GET only")
+    else:
+        await _respond(send, 405, b"Method Not Allowed", headers=[(b"allow", b"GET, HEAD")])
+
+
+async def _status(scope: Scope, receive: Any, send: Any) -> None:
+    status = int(_query(scope).get("code", "200"))
+    body = b"" if status in (204, 304) else f"status {status}".encode()
+    await _respond(send, status, body, headers=[(b"x-multi", b"one"), (b"x-multi", b"two")])
+
+
 async def _user(scope: Scope, receive: Any, send: Any) -> None:
     raw_id = scope["path"].removeprefix("/users/")
     if not raw_id.isdigit():
@@ -190,6 +205,8 @@ _ROUTES = {
     "/error": _error,
     "/error-after-start": _error_after_start,
     "/headers": _headers,
+    "/get-only": _get_only,
+    "/status": _status,
     "/disconnect-probe": _disconnect_probe,
     "/disconnect-probe/result": _disconnect_probe_result,
     "/lifespan": _lifespan_route,

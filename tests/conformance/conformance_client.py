@@ -7,6 +7,7 @@ bug shared by both cannot hide a server bug.
 from __future__ import annotations
 
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 
@@ -35,12 +36,21 @@ class RawResponse:
         return [value for key, value in self.headers if key.lower() == name.lower()]
 
 
-class RawConnection:
-    """One TCP connection; write bytes, read complete responses, observe the close."""
+# How a TLS peer may end a connection besides a clean close_notify: all mean "closed".
+_CLOSED_ERRORS = (ConnectionResetError, ssl.SSLEOFError, ssl.SSLZeroReturnError)
+# What sending on a connection the server already closed may raise (plain or TLS).
+SEND_FAILED = (BrokenPipeError, ConnectionResetError, ssl.SSLError)
 
-    def __init__(self, address: tuple[str, int], timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.sock = socket.create_connection(address, timeout=timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+class RawConnection:
+    """One TCP connection (TLS-wrapped when given a context): write bytes, read whole responses, observe the close."""
+
+    def __init__(
+        self, address: tuple[str, int], timeout: float = DEFAULT_TIMEOUT, tls: ssl.SSLContext | None = None
+    ) -> None:
+        plain = socket.create_connection(address, timeout=timeout)
+        plain.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock = tls.wrap_socket(plain, server_hostname=address[0]) if tls is not None else plain
         self.timeout = timeout
         self._buffer = bytearray()
         self._eof = False
@@ -62,7 +72,7 @@ class RawConnection:
             raise ConnectionClosed(f"connection closed; unparsed bytes: {bytes(self._buffer[:200])!r}")
         try:
             data = self.sock.recv(65536)
-        except ConnectionResetError:
+        except _CLOSED_ERRORS:
             data = b""
         if not data:
             self._eof = True

@@ -1,7 +1,11 @@
 """Start and stop the servers under test as real processes: the h11 dev server and ``covet serve --prod``.
 
-Both get the same small limits and timeouts through the shared ``COVET_*``
-environment variables, so timeout tests take seconds, not minutes.
+A server *kind* is a server plus how the tests talk to it: ``runserver`` and
+``prod`` over cleartext HTTP/1.1, ``prod-h2c`` over prior-knowledge cleartext
+HTTP/2, ``prod-tls`` and ``prod-tls-h2`` over TLS (a self-signed certificate made
+for the session) with ALPN ``http/1.1`` and ``h2``. All get the same small limits
+and timeouts through the shared ``COVET_*`` environment variables, so timeout
+tests take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,14 +23,42 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
-from conformance_client import RawConnection, request_bytes
+from conformance_client import DEFAULT_TIMEOUT, RawConnection, request_bytes
+from conformance_h2 import H2Client
 
 from covet.testing.server_process import free_port, signal_and_wait
+from covet.testing.tls import SelfSignedCertificate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = "tests.conformance.app:app"
-SERVER_KINDS = ("runserver", "prod")
+
+
+@dataclass(frozen=True)
+class ServerKind:
+    """Which server runs (``runserver`` or ``prod``) and how the tests speak to it."""
+
+    name: str
+    server: str
+    tls: bool = False
+    http2: bool = False
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        ServerKind("runserver", "runserver"),
+        ServerKind("prod", "prod"),
+        ServerKind("prod-h2c", "prod", http2=True),
+        ServerKind("prod-tls", "prod", tls=True),
+        ServerKind("prod-tls-h2", "prod", tls=True, http2=True),
+    )
+}
+SERVER_KINDS = tuple(KINDS)
+HTTP1_KINDS = tuple(name for name, kind in KINDS.items() if not kind.http2)
+HTTP2_KINDS = tuple(name for name, kind in KINDS.items() if kind.http2)
+TLS_KINDS = tuple(name for name, kind in KINDS.items() if kind.tls)
 
 MAX_HEADER_SIZE = 8 * 1024
 MAX_BODY_SIZE = 64 * 1024
@@ -42,7 +75,7 @@ CONFORMANCE_ENV = {
     "COVET_SHUTDOWN_TIMEOUT": "10",
 }
 
-_LISTENING = re.compile(r"Listening on http://[^\s:]+:(\d+)")
+_LISTENING = re.compile(r"Listening on https?://[^\s:]+:(\d+)")
 STARTUP_TIMEOUT = 20.0
 
 
@@ -53,6 +86,11 @@ class RunningServer:
     host: str = "127.0.0.1"
     port: int = 0
     output: list[str] = field(default_factory=list)
+    certificate: SelfSignedCertificate | None = None
+
+    @property
+    def spec(self) -> ServerKind:
+        return KINDS[self.kind]
 
     @property
     def address(self) -> tuple[str, int]:
@@ -60,7 +98,28 @@ class RunningServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.spec.tls else 'http'}://{self.host}:{self.port}"
+
+    def tls_context(self, alpn: str | None = None) -> ssl.SSLContext | None:
+        """A client TLS context trusting the session certificate (None for cleartext kinds), offering ``alpn``."""
+        if self.certificate is None:
+            return None
+        return self.certificate.client_context([alpn or ("h2" if self.spec.http2 else "http/1.1")])
+
+    def connect(self, timeout: float = DEFAULT_TIMEOUT) -> RawConnection:
+        """A raw HTTP/1.1 connection, TLS-wrapped (ALPN http/1.1) for the TLS kinds."""
+        return RawConnection(self.address, timeout, tls=self.tls_context("http/1.1"))
+
+    def connect_h2(self, timeout: float = DEFAULT_TIMEOUT, *, preface: bool = True) -> H2Client:
+        """An HTTP/2 connection: prior knowledge in cleartext, ALPN h2 over TLS."""
+        return H2Client(self.address, self.tls_context("h2"), timeout, preface=preface)
+
+    def http_client(self, timeout: float = 10) -> httpx.Client:
+        """An httpx client speaking this kind's protocol (HTTP/2 only for the h2 kinds)."""
+        verify: ssl.SSLContext | bool = self.certificate.client_context() if self.certificate else True
+        if self.spec.http2:
+            return httpx.Client(base_url=self.base_url, timeout=timeout, http1=False, http2=True, verify=verify)
+        return httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify)
 
     def log(self) -> str:
         return "".join(self.output)
@@ -82,29 +141,35 @@ def prod_unavailable_reason() -> str | None:
     return f"{message}; skipped outside CI"
 
 
-def server_command(kind: str, port: int) -> list[str]:
-    if kind == "runserver":
+def server_command(kind: str, port: int, certificate: SelfSignedCertificate | None = None) -> list[str]:
+    spec = KINDS[kind]
+    if spec.server == "runserver":
         return [sys.executable, "-m", "covet.server.dev", "--app", APP, "--host", "127.0.0.1", "--port", str(port)]
-    if kind == "prod":
-        return [sys.executable, "-m", "covet", "serve", "--prod", APP, "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    raise ValueError(f"unknown server kind {kind!r}")
+    command = [sys.executable, "-m", "covet", "serve", "--prod", APP, "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    if spec.tls:
+        assert certificate is not None, f"the {kind} kind needs a certificate"
+        command += ["--certfile", str(certificate.certfile), "--keyfile", str(certificate.keyfile)]
+    return command
 
 
-def start_server(kind: str, extra_env: dict[str, str] | None = None) -> RunningServer:
-    if kind == "prod" and (reason := prod_unavailable_reason()):
+def start_server(
+    kind: str, extra_env: dict[str, str] | None = None, certificate: SelfSignedCertificate | None = None
+) -> RunningServer:
+    spec = KINDS[kind]
+    if spec.server == "prod" and (reason := prod_unavailable_reason()):
         pytest.skip(reason)
-    port = 0 if kind == "runserver" else free_port()
+    port = 0 if spec.server == "runserver" else free_port()
     env = {**os.environ, **CONFORMANCE_ENV, **(extra_env or {}), "PYTHONUNBUFFERED": "1"}
     env.pop("COVET_SETTINGS_MODULE", None)
     process = subprocess.Popen(
-        server_command(kind, port),
+        server_command(kind, port, certificate),
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    server = RunningServer(kind=kind, process=process, port=port)
+    server = RunningServer(kind=kind, process=process, port=port, certificate=certificate if spec.tls else None)
     listening = threading.Event()
 
     def pump() -> None:
@@ -126,7 +191,7 @@ def _wait_until_serving(server: RunningServer, listening: threading.Event) -> No
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise AssertionError(f"{server.kind} server exited with {server.process.returncode}:\n{server.log()}")
-        if server.port and (listening.is_set() or server.kind == "prod"):
+        if server.port and (listening.is_set() or server.spec.server == "prod"):
             try:
                 socket.create_connection(server.address, timeout=1).close()
                 return
@@ -138,11 +203,16 @@ def _wait_until_serving(server: RunningServer, listening: threading.Event) -> No
 
 
 def assert_healthy(server: RunningServer) -> None:
-    """A normal request on a new connection succeeds, and the process is still running."""
+    """A normal request on a new connection (in the kind's protocol) succeeds, and the process is still running."""
     server.assert_alive()
-    with RawConnection(server.address) as connection:
-        connection.send(request_bytes("GET", "/"))
-        response = connection.read_response()
-    assert response.status == 200, response
-    assert response.body == b"Hello, world!"
+    if server.spec.http2:
+        with server.connect_h2() as h2:
+            answer = h2.get("/")
+        status, body = answer.status, answer.body
+    else:
+        with server.connect() as connection:
+            connection.send(request_bytes("GET", "/"))
+            response = connection.read_response()
+        status, body = response.status, response.body
+    assert (status, body) == (200, b"Hello, world!"), f"{server.kind}: {status} {body[:200]!r}"
     server.assert_alive()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from conformance_client import RawConnection, chunked, request_bytes
+import pytest
+from conformance_client import SEND_FAILED, RawConnection, chunked, request_bytes
 from conformance_servers import (
     BODY_TIMEOUT,
     HEADER_TIMEOUT,
@@ -14,6 +15,8 @@ from conformance_servers import (
     RunningServer,
     assert_healthy,
 )
+
+pytestmark = pytest.mark.http1_only  # raw HTTP/1.1 bytes; the HTTP/2 limits are in test_conformance_h2_hostile.py
 
 # Allowance for a loaded machine on top of each configured timeout.
 SLACK = 3.0
@@ -26,7 +29,7 @@ def _expect_status_then_close(connection: RawConnection, status: int) -> None:
 
 
 def test_single_huge_header_is_431(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("GET", "/", {"X-Big": "a" * (MAX_HEADER_SIZE + 100)}))
         _expect_status_then_close(connection, 431)
     assert_healthy(server)
@@ -34,27 +37,27 @@ def test_single_huge_header_is_431(server: RunningServer) -> None:
 
 def test_too_many_headers_is_431(server: RunningServer) -> None:
     headers = {f"X-Header-{index}": "v" * 40 for index in range(MAX_HEADER_SIZE // 50 + 20)}
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("GET", "/", headers))
         _expect_status_then_close(connection, 431)
     assert_healthy(server)
 
 
 def test_oversized_url_is_431(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("GET", "/" + "u" * (MAX_HEADER_SIZE * 2)))
         _expect_status_then_close(connection, 431)
     assert_healthy(server)
 
 
 def test_headers_just_under_the_limit_are_accepted(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("GET", "/", {"X-Big": "a" * (MAX_HEADER_SIZE - 500)}))
         assert connection.read_response().status == 200
 
 
 def test_declared_body_over_the_limit_is_413_before_the_body_is_sent(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("POST", "/echo", {"Content-Length": str(MAX_BODY_SIZE + 1)}))
         _expect_status_then_close(connection, 413)
     assert_healthy(server)
@@ -62,12 +65,12 @@ def test_declared_body_over_the_limit_is_413_before_the_body_is_sent(server: Run
 
 def test_chunked_body_growing_over_the_limit_is_413(server: RunningServer) -> None:
     piece = b"z" * 8192
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("POST", "/echo", {"Transfer-Encoding": "chunked"}))
         try:
             for _ in range(MAX_BODY_SIZE // len(piece) + 4):
                 connection.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-        except (BrokenPipeError, ConnectionResetError):
+        except SEND_FAILED:
             pass  # the server may stop reading once it answered 413
         _expect_status_then_close(connection, 413)
     assert_healthy(server)
@@ -75,7 +78,7 @@ def test_chunked_body_growing_over_the_limit_is_413(server: RunningServer) -> No
 
 def test_body_exactly_at_the_limit_is_accepted(server: RunningServer) -> None:
     body = b"q" * MAX_BODY_SIZE
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("POST", "/echo", {"Transfer-Encoding": "chunked"}) + chunked(body))
         response = connection.read_response()
     assert response.status == 200
@@ -84,7 +87,7 @@ def test_body_exactly_at_the_limit_is_accepted(server: RunningServer) -> None:
 
 def test_slowloris_header_trickle_gets_408_and_close(server: RunningServer) -> None:
     started = time.monotonic()
-    with RawConnection(server.address, timeout=HEADER_TIMEOUT + SLACK + 5) as connection:
+    with server.connect(timeout=HEADER_TIMEOUT + SLACK + 5) as connection:
         request = request_bytes("GET", "/", {"X-Slow": "s" * 200})
         try:
             for byte in request[:-4]:
@@ -92,7 +95,7 @@ def test_slowloris_header_trickle_gets_408_and_close(server: RunningServer) -> N
                 time.sleep(0.1)
                 if time.monotonic() - started > HEADER_TIMEOUT + SLACK:
                     break
-        except (BrokenPipeError, ConnectionResetError):
+        except SEND_FAILED:
             pass
         _expect_status_then_close(connection, 408)
     elapsed = time.monotonic() - started
@@ -102,7 +105,7 @@ def test_slowloris_header_trickle_gets_408_and_close(server: RunningServer) -> N
 
 def test_slow_body_gets_408_and_close(server: RunningServer) -> None:
     started = time.monotonic()
-    with RawConnection(server.address, timeout=BODY_TIMEOUT + SLACK + 5) as connection:
+    with server.connect(timeout=BODY_TIMEOUT + SLACK + 5) as connection:
         connection.send(request_bytes("POST", "/echo", {"Content-Length": "100"}) + b"only part")
         _expect_status_then_close(connection, 408)
     assert BODY_TIMEOUT * 0.8 <= time.monotonic() - started <= BODY_TIMEOUT + SLACK
@@ -110,7 +113,7 @@ def test_slow_body_gets_408_and_close(server: RunningServer) -> None:
 
 
 def test_idle_keep_alive_connection_is_closed_after_the_timeout(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(request_bytes("GET", "/"))
         assert connection.read_response().status == 200
         started = time.monotonic()
@@ -119,13 +122,13 @@ def test_idle_keep_alive_connection_is_closed_after_the_timeout(server: RunningS
 
 
 def test_connection_that_never_sends_is_closed(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         assert connection.is_closed_within(max(KEEPALIVE_TIMEOUT, HEADER_TIMEOUT) + SLACK)
     assert_healthy(server)
 
 
 def test_keep_alive_survives_pauses_shorter_than_the_timeout(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         for _ in range(3):
             connection.send(request_bytes("GET", "/"))
             assert connection.read_response().status == 200

@@ -11,8 +11,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conformance_client import ConnectionClosed, RawConnection
+from conformance_client import ConnectionClosed
 from conformance_servers import RunningServer, assert_healthy
+
+pytestmark = pytest.mark.http1_only  # HTTP/1.1 framing; the HTTP/2 counterparts are in test_conformance_h2_hostile.py
 
 HOST = b"Host: conformance.test\r\n"
 
@@ -97,7 +99,7 @@ def test_there_are_at_least_thirty_distinct_cases() -> None:
 def test_malformed_request_is_rejected_and_the_server_keeps_serving(
     server: RunningServer, raw: bytes, expected_status: int
 ) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(raw)
         response = connection.read_response()
         assert response.status == expected_status, (response.status, response.reason, response.body)
@@ -108,7 +110,7 @@ def test_malformed_request_is_rejected_and_the_server_keeps_serving(
 def test_http2_preface_on_http1_port_is_not_served_as_http1(server: RunningServer) -> None:
     preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
     garbage_frame = b"\x00\x00\x05\xff\x00\x00\x00\x00\x01garba"
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(preface + garbage_frame)
         data = connection.read_until_closed(10)
     assert not data.startswith(b"HTTP/1.1 2"), data[:100]
@@ -119,7 +121,7 @@ def test_http2_preface_on_http1_port_is_not_served_as_http1(server: RunningServe
 
 def test_body_longer_than_content_length_is_read_as_a_bad_next_request(server: RunningServer) -> None:
     raw = _post(b"Content-Length: 5", body=b"helloSMUGGLED / HTTP/1.1\r\n\r\n")
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(raw)
         first = connection.read_response()
         second = connection.read_response()
@@ -130,13 +132,13 @@ def test_body_longer_than_content_length_is_read_as_a_bad_next_request(server: R
 
 
 def test_client_disconnect_mid_headers(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(b"GET / HTTP/1.1\r\nHost: conformance.test\r\nX-Partial: ")
     assert_healthy(server)
 
 
 def test_client_disconnect_mid_body_with_reset(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(_post(b"Content-Length: 100000", body=b"a" * 1000))
         # SO_LINGER 0: close with a TCP reset instead of a FIN.
         connection.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
@@ -144,7 +146,7 @@ def test_client_disconnect_mid_body_with_reset(server: RunningServer) -> None:
 
 
 def test_a_request_after_a_malformed_one_on_the_same_connection_is_not_served(server: RunningServer) -> None:
-    with RawConnection(server.address) as connection:
+    with server.connect() as connection:
         connection.send(b"BROKEN\r\n\r\n" + b"GET / HTTP/1.1\r\n" + HOST + b"\r\n")
         assert connection.read_response().status == 400
         try:

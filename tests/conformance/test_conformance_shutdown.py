@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conformance_client import RawConnection, request_bytes
-from conformance_servers import KEEPALIVE_TIMEOUT, SERVER_KINDS, RunningServer
+from conformance_client import request_bytes
+from conformance_servers import HTTP1_KINDS, KEEPALIVE_TIMEOUT, RunningServer
 
 
 def _connection_refused(address: tuple[str, int]) -> bool:
@@ -20,13 +20,13 @@ def _connection_refused(address: tuple[str, int]) -> bool:
     return False
 
 
-@pytest.mark.parametrize("kind", SERVER_KINDS)
+@pytest.mark.parametrize("kind", HTTP1_KINDS)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_signal_lets_the_request_in_flight_finish(
     server_factory: Callable[..., RunningServer], kind: str, sig: signal.Signals
 ) -> None:
     server = server_factory(kind)
-    with RawConnection(server.address, timeout=15) as in_flight, RawConnection(server.address) as idle:
+    with server.connect(timeout=15) as in_flight, server.connect() as idle:
         idle.send(request_bytes("GET", "/"))
         assert idle.read_response().status == 200
         in_flight.send(request_bytes("GET", "/slow?ms=1500"))
@@ -44,12 +44,12 @@ def test_signal_lets_the_request_in_flight_finish(
     assert _connection_refused(server.address)
 
 
-@pytest.mark.parametrize("kind", SERVER_KINDS)
+@pytest.mark.parametrize("kind", HTTP1_KINDS)
 def test_pipelined_requests_queued_behind_shutdown_are_not_half_answered(
     server_factory: Callable[..., RunningServer], kind: str
 ) -> None:
     server = server_factory(kind)
-    with RawConnection(server.address, timeout=15) as connection:
+    with server.connect(timeout=15) as connection:
         connection.send(request_bytes("GET", "/slow?ms=800") + request_bytes("GET", "/"))
         time.sleep(0.3)
         server.process.send_signal(signal.SIGTERM)
