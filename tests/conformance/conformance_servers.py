@@ -216,3 +216,15 @@ def assert_healthy(server: RunningServer) -> None:
         status, body = response.status, response.body
     assert (status, body) == (200, b"Hello, world!"), f"{server.kind}: {status} {body[:200]!r}"
     server.assert_alive()
+
+
+def assert_probe_disconnected(client: httpx.Client, probe: str, body_bytes: int) -> None:
+    """The app's ``/disconnect-probe`` ``probe`` saw ``http.disconnect`` after ``body_bytes`` bytes (within 5 s)."""
+    deadline = time.monotonic() + 5
+    record: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        record = client.get(f"/disconnect-probe/result?id={probe}").json()
+        if record["disconnected"]:
+            break
+        time.sleep(0.1)
+    assert record == {"disconnected": True, "body_bytes": body_bytes}

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from conformance_client import chunked, request_bytes
 from conformance_known_bugs import HEAD_OVER_HTTP2, UNREAD_BODY_CLOSES_CONNECTION, expect_bug
-from conformance_servers import RunningServer, assert_healthy
+from conformance_servers import RunningServer, assert_healthy, assert_probe_disconnected
 
 
 def test_plaintext_json_and_path_parameter(client: httpx.Client) -> None:
@@ -245,7 +245,7 @@ def test_client_disconnect_mid_body_reaches_the_app(server: RunningServer, clien
     with server.connect() as connection:
         connection.send(request_bytes("POST", f"/disconnect-probe?id={probe}", {"Content-Length": "1000"}) + b"x" * 10)
         time.sleep(0.3)
-    _assert_probe_disconnected(client, probe, body_bytes=10)
+    assert_probe_disconnected(client, probe, body_bytes=10)
     assert_healthy(server)
 
 
@@ -255,18 +255,7 @@ def test_client_disconnect_while_app_waits_reaches_the_app(server: RunningServer
     with server.connect() as connection:
         connection.send(request_bytes("GET", f"/disconnect-probe?id={probe}"))
         time.sleep(0.3)
-    _assert_probe_disconnected(client, probe, body_bytes=0)
-
-
-def _assert_probe_disconnected(client: httpx.Client, probe: str, body_bytes: int) -> None:
-    deadline = time.monotonic() + 5
-    record: dict[str, object] = {}
-    while time.monotonic() < deadline:
-        record = client.get(f"/disconnect-probe/result?id={probe}").json()
-        if record["disconnected"]:
-            break
-        time.sleep(0.1)
-    assert record == {"disconnected": True, "body_bytes": body_bytes}
+    assert_probe_disconnected(client, probe, body_bytes=0)
 
 
 @pytest.mark.http1_only

@@ -15,7 +15,7 @@ import h2.errors
 import httpx
 import pytest
 from conformance_known_bugs import HEAD_OVER_HTTP2, expect_bug
-from conformance_servers import KEEPALIVE_TIMEOUT, RunningServer, assert_healthy
+from conformance_servers import KEEPALIVE_TIMEOUT, RunningServer, assert_healthy, assert_probe_disconnected
 
 pytestmark = pytest.mark.http2_only
 
@@ -118,7 +118,7 @@ def test_reset_mid_body_reaches_the_app_as_disconnect(server: RunningServer, cli
         connection.reset(stream)
         # The connection outlives the reset stream.
         assert connection.get("/users/8").body == b'{"id": 8}'
-    _assert_probe_disconnected(client, probe, body_bytes=10)
+    assert_probe_disconnected(client, probe, body_bytes=10)
     assert_healthy(server)
 
 
@@ -129,18 +129,7 @@ def test_closing_the_connection_reaches_a_waiting_app_as_disconnect(
     with server.connect_h2() as connection:
         connection.request("GET", f"/disconnect-probe?id={probe}")
         time.sleep(0.3)
-    _assert_probe_disconnected(client, probe, body_bytes=0)
-
-
-def _assert_probe_disconnected(client: httpx.Client, probe: str, body_bytes: int) -> None:
-    deadline = time.monotonic() + 5
-    record: dict[str, object] = {}
-    while time.monotonic() < deadline:
-        record = client.get(f"/disconnect-probe/result?id={probe}").json()
-        if record["disconnected"]:
-            break
-        time.sleep(0.1)
-    assert record == {"disconnected": True, "body_bytes": body_bytes}
+    assert_probe_disconnected(client, probe, body_bytes=0)
 
 
 def test_many_sequential_connections(server: RunningServer) -> None:
