@@ -7,6 +7,7 @@ Everything a models module needs is importable from here::
 
 from __future__ import annotations
 
+from covet.orm import fields
 from covet.orm.base import Model
 from covet.orm.connections import close_all, get_engine
 from covet.orm.constraints import CheckConstraint, Index, UniqueConstraint
@@ -20,22 +21,7 @@ from covet.orm.exceptions import (
     RestrictedError,
     TransactionManagementError,
 )
-from covet.orm.fields.base import NOT_PROVIDED, Field
-from covet.orm.fields.numeric import (
-    AutoField,
-    BigAutoField,
-    BigIntegerField,
-    DecimalField,
-    FloatField,
-    IntegerField,
-    PositiveIntegerField,
-    PositiveSmallIntegerField,
-    SmallIntegerField,
-)
-from covet.orm.fields.related import ForeignKey, ManyToManyField, OneToOneField
-from covet.orm.fields.special import BinaryField, BooleanField, EnumField, JSONField, UUIDField
-from covet.orm.fields.temporal import DateField, DateTimeField, DurationField, TimeField
-from covet.orm.fields.text import CharField, EmailField, SlugField, TextField, URLField
+from covet.orm.fields import *  # noqa: F403  (every field: the names in covet.orm.fields.__all__)
 from covet.orm.manager import Manager, as_manager
 from covet.orm.query.aggregates import Aggregate, Avg, Count, Max, Min, Sum
 from covet.orm.query.expressions import Coalesce as Coalesce
@@ -51,66 +37,38 @@ from covet.orm.transactions import atomic, on_commit
 __all__ = [
     "CASCADE",
     "DO_NOTHING",
-    "NOT_PROVIDED",
     "PROTECT",
     "RESTRICT",
     "SET",
     "SET_DEFAULT",
     "SET_NULL",
     "Aggregate",
-    "AutoField",
     "Avg",
-    "BigAutoField",
-    "BigIntegerField",
-    "BinaryField",
-    "BooleanField",
-    "CharField",
     "CheckConstraint",
     "Coalesce",
     "Count",
     "DatabaseError",
-    "DateField",
-    "DateTimeField",
-    "DecimalField",
-    "DurationField",
-    "EmailField",
-    "EnumField",
     "F",
-    "Field",
     "FieldError",
-    "FloatField",
-    "ForeignKey",
     "Func",
     "Index",
-    "IntegerField",
     "IntegrityError",
-    "JSONField",
     "Length",
     "Lower",
     "Manager",
-    "ManyToManyField",
     "Max",
     "Min",
     "Model",
     "MultipleObjectsReturned",
     "ObjectDoesNotExist",
-    "OneToOneField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
     "Prefetch",
     "ProtectedError",
     "Q",
     "QuerySet",
     "RestrictedError",
     "Signal",
-    "SlugField",
-    "SmallIntegerField",
     "Sum",
-    "TextField",
-    "TimeField",
     "TransactionManagementError",
-    "URLField",
-    "UUIDField",
     "UniqueConstraint",
     "Upper",
     "Value",
@@ -126,3 +84,4 @@ __all__ = [
     "pre_delete",
     "pre_save",
 ]
+__all__ += fields.__all__
