@@ -30,13 +30,13 @@ import gc
 import json
 import os
 import platform
-import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,39 +73,55 @@ def post_values(i: int) -> dict[str, Any]:
 
 
 POSTS = [post_values(i) for i in range(ROWS)]
+AUTHOR_ROWS = [(i + 1, f"Author {i}") for i in range(AUTHORS)]
+
+
+class Contender:
+    """One ORM or driver under test, on its own database URL. ``setup`` makes fresh tables and the AUTHORS
+    authors and ``clear`` empties the posts (neither is timed); the methods named in OPERATIONS are timed."""
+
+    name: str
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def blog_models(orm: Any, prefix: str) -> tuple[Any, Any]:
+    """The Author and Post models in an ORM with Django's model API (``covet.orm`` or ``django.db.models``),
+    on the tables ``<prefix>_author`` and ``<prefix>_post``."""
+
+    class Author(orm.Model):
+        name = orm.CharField(max_length=100)
+
+        class Meta:
+            app_label = "bench"
+            db_table = f"{prefix}_author"
+
+    class Post(orm.Model):
+        title = orm.CharField(max_length=200)
+        body = orm.TextField()
+        views = orm.IntegerField(default=0)
+        published = orm.BooleanField(default=False)
+        created = orm.DateTimeField()
+        author = orm.ForeignKey(Author, on_delete=orm.CASCADE, related_name="posts")
+
+        class Meta:
+            app_label = "bench"
+            db_table = f"{prefix}_post"
+
+    return Author, Post
 
 
 # -- Covet ---------------------------------------------------------------------------------------------------
 
 from covet import orm as covet_orm  # noqa: E402
+from covet.testing.databases import throwaway_postgres_database  # noqa: E402
+
+CovetAuthor, CovetPost = blog_models(covet_orm, "covet")
 
 
-class CovetAuthor(covet_orm.Model):
-    name = covet_orm.CharField(max_length=100)
-
-    class Meta:
-        app_label = "bench"
-        db_table = "covet_author"
-
-
-class CovetPost(covet_orm.Model):
-    title = covet_orm.CharField(max_length=200)
-    body = covet_orm.TextField()
-    views = covet_orm.IntegerField(default=0)
-    published = covet_orm.BooleanField(default=False)
-    created = covet_orm.DateTimeField()
-    author = covet_orm.ForeignKey(CovetAuthor, on_delete=covet_orm.CASCADE, related_name="posts")
-
-    class Meta:
-        app_label = "bench"
-        db_table = "covet_post"
-
-
-class CovetContender:
+class CovetContender(Contender):
     name = "Covet"
-
-    def __init__(self, url: str) -> None:
-        self.url = url
 
     async def setup(self) -> None:
         from covet.conf import settings
@@ -117,7 +133,7 @@ class CovetContender:
                 await connection.run_sync(model._meta.table.drop, checkfirst=True)
             for model in (CovetAuthor, CovetPost):
                 await connection.run_sync(model._meta.table.create)
-        await CovetAuthor.objects.bulk_create([CovetAuthor(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+        await CovetAuthor.objects.bulk_create([CovetAuthor(id=id, name=name) for id, name in AUTHOR_ROWS])
 
     async def teardown(self) -> None:
         await covet_orm.close_all()
@@ -171,11 +187,11 @@ class TortoisePost(TortoiseModel):
         table = "tortoise_post"
 
 
-class TortoiseContender:
+class TortoiseContender(Contender):
     name = "Tortoise"
 
     def __init__(self, url: str) -> None:
-        self.url = url.replace("postgresql://", "postgres://")
+        super().__init__(url.replace("postgresql://", "postgres://"))
         if self.url.startswith("sqlite"):
             self.url += "?synchronous=NORMAL"  # query parameters become PRAGMAs; WAL and foreign keys are its defaults
 
@@ -184,7 +200,7 @@ class TortoiseContender:
         connection = Tortoise.get_connection("default")
         await connection.execute_script("DROP TABLE IF EXISTS tortoise_post; DROP TABLE IF EXISTS tortoise_author;")
         await Tortoise.generate_schemas()
-        await TortoiseAuthor.bulk_create([TortoiseAuthor(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+        await TortoiseAuthor.bulk_create([TortoiseAuthor(id=id, name=name) for id, name in AUTHOR_ROWS])
 
     async def teardown(self) -> None:
         await Tortoise.close_connections()
@@ -217,26 +233,7 @@ def django_models() -> tuple[Any, Any]:
     """Django's models, defined once Django is configured (its model classes need the settings)."""
     from django.db import models
 
-    class DjangoAuthor(models.Model):
-        name = models.CharField(max_length=100)
-
-        class Meta:
-            app_label = "bench"
-            db_table = "django_author"
-
-    class DjangoPost(models.Model):
-        title = models.CharField(max_length=200)
-        body = models.TextField()
-        views = models.IntegerField(default=0)
-        published = models.BooleanField(default=False)
-        created = models.DateTimeField()
-        author = models.ForeignKey(DjangoAuthor, on_delete=models.CASCADE, related_name="posts")
-
-        class Meta:
-            app_label = "bench"
-            db_table = "django_post"
-
-    return DjangoAuthor, DjangoPost
+    return blog_models(models, "django")
 
 
 def django_database(url: str) -> dict[str, Any]:
@@ -260,11 +257,8 @@ def django_database(url: str) -> dict[str, Any]:
     }
 
 
-class DjangoContender:
+class DjangoContender(Contender):
     name = "Django"
-
-    def __init__(self, url: str) -> None:
-        self.url = url
 
     async def setup(self) -> None:
         import django
@@ -277,7 +271,7 @@ class DjangoContender:
         django.setup()
         self.Author, self.Post = django_models()
         await asyncio.to_thread(self._create_tables)
-        await self.Author.objects.abulk_create([self.Author(id=i + 1, name=f"Author {i}") for i in range(AUTHORS)])
+        await self.Author.objects.abulk_create([self.Author(id=id, name=name) for id, name in AUTHOR_ROWS])
 
     def _create_tables(self) -> None:
         from django.db import connection
@@ -334,32 +328,46 @@ RAW_JOIN = (
 )
 
 
-class RawSQLiteContender:
+class RawContender(Contender):
+    """The shared setup of the raw drivers (aiosqlite and asyncpg share ``execute``/``executemany``/``close``);
+    a subclass opens ``self.db`` in ``connect`` and gives its column types and placeholders."""
+
     name = "raw driver"
+    serial: str
+    timestamp: str
+    insert_author: str
+    insert_post: str
+    db: Any
 
-    def __init__(self, url: str) -> None:
-        import sqlalchemy as sa
-
-        self.path = sa.make_url(url).database
+    async def connect(self) -> None:
+        raise NotImplementedError
 
     async def setup(self) -> None:
-        import aiosqlite
-
-        self.db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self.db.execute("PRAGMA journal_mode=WAL")
-        await self.db.execute("PRAGMA synchronous=NORMAL")
-        await self.db.execute("PRAGMA foreign_keys=ON")
+        await self.connect()
         for statement in RAW_CREATE:
-            await self.db.execute(statement.format(serial="INTEGER", timestamp="DATETIME"))
-        await self.db.executemany(
-            "INSERT INTO raw_author (id, name) VALUES (?, ?)", [(i + 1, f"Author {i}") for i in range(AUTHORS)]
-        )
+            await self.db.execute(statement.format(serial=self.serial, timestamp=self.timestamp))
+        await self.db.executemany(self.insert_author, AUTHOR_ROWS)
 
     async def teardown(self) -> None:
         await self.db.close()
 
     async def clear(self) -> None:
         await self.db.execute("DELETE FROM raw_post")
+
+
+class RawSQLiteContender(RawContender):
+    serial, timestamp = "INTEGER", "DATETIME"
+    insert_author = "INSERT INTO raw_author (id, name) VALUES (?, ?)"
+    insert_post = f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
+
+    async def connect(self) -> None:
+        import aiosqlite
+        import sqlalchemy as sa
+
+        self.db = await aiosqlite.connect(sa.make_url(self.url).database, isolation_level=None)
+        await self.db.execute("PRAGMA journal_mode=WAL")
+        await self.db.execute("PRAGMA synchronous=NORMAL")
+        await self.db.execute("PRAGMA foreign_keys=ON")
 
     @staticmethod
     def _row(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -368,13 +376,11 @@ class RawSQLiteContender:
 
     async def insert_one(self) -> None:
         for values in POSTS:
-            await self.db.execute(f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", self._row(values))
+            await self.db.execute(self.insert_post, self._row(values))
 
     async def insert_bulk(self) -> None:
         await self.db.execute("BEGIN")
-        await self.db.executemany(
-            f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", [self._row(v) for v in POSTS]
-        )
+        await self.db.executemany(self.insert_post, [self._row(v) for v in POSTS])
         await self.db.execute("COMMIT")
 
     async def fetch_all(self) -> int:
@@ -390,27 +396,15 @@ class RawSQLiteContender:
         return len({row[8] for row in await self.db.execute_fetchall(RAW_JOIN)})
 
 
-class RawPostgresContender:
-    name = "raw driver"
+class RawPostgresContender(RawContender):
+    serial, timestamp = "SERIAL", "TIMESTAMP WITH TIME ZONE"
+    insert_author = "INSERT INTO raw_author (id, name) VALUES ($1, $2)"
+    insert_post = f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    async def setup(self) -> None:
+    async def connect(self) -> None:
         import asyncpg
 
         self.db = await asyncpg.connect(self.url)
-        for statement in RAW_CREATE:
-            await self.db.execute(statement.format(serial="SERIAL", timestamp="TIMESTAMP WITH TIME ZONE"))
-        await self.db.executemany(
-            "INSERT INTO raw_author (id, name) VALUES ($1, $2)", [(i + 1, f"Author {i}") for i in range(AUTHORS)]
-        )
-
-    async def teardown(self) -> None:
-        await self.db.close()
-
-    async def clear(self) -> None:
-        await self.db.execute("DELETE FROM raw_post")
 
     @staticmethod
     def _row(values: dict[str, Any]) -> tuple[Any, ...]:
@@ -418,15 +412,11 @@ class RawPostgresContender:
 
     async def insert_one(self) -> None:
         for values in POSTS:
-            await self.db.execute(
-                f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)", *self._row(values)
-            )
+            await self.db.execute(self.insert_post, *self._row(values))
 
     async def insert_bulk(self) -> None:
         async with self.db.transaction():
-            await self.db.executemany(
-                f"INSERT INTO raw_post ({RAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)", [self._row(v) for v in POSTS]
-            )
+            await self.db.executemany(self.insert_post, [self._row(v) for v in POSTS])
 
     async def fetch_all(self) -> int:
         return len(await self.db.fetch(f"SELECT id, {RAW_COLUMNS} FROM raw_post"))
@@ -512,42 +502,28 @@ async def measure_backend(backend: str, urls: dict[str, str], rounds: int, resul
             await contender.teardown()
 
 
-async def postgres_database() -> tuple[str, Callable[[], Awaitable[None]]]:
-    import asyncpg
-    import sqlalchemy as sa
-
-    admin = await asyncpg.connect(POSTGRES_URL)
-    name = f"covet_bench_{secrets.token_hex(4)}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-
-    async def drop() -> None:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-    return sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), drop
-
-
 CONTENDERS = {
     "sqlite": [CovetContender, TortoiseContender, DjangoContender, RawSQLiteContender],
     "postgresql": [CovetContender, TortoiseContender, DjangoContender, RawPostgresContender],
 }
 
 
+@asynccontextmanager
+async def contender_urls(backend: str) -> AsyncIterator[dict[str, str]]:
+    """Each contender's database URL: a SQLite file each, or one throwaway PostgreSQL database for all of them."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="covet-bench-") as directory:
+            yield {c.name: f"sqlite:///{directory}/{c.__name__}.sqlite3" for c in CONTENDERS[backend]}
+        return
+    async with throwaway_postgres_database(POSTGRES_URL, prefix="covet_bench") as url:
+        yield {c.name: url for c in CONTENDERS[backend]}
+
+
 async def run_worker(backend: str, rounds: int) -> dict[str, dict[str, list[float]]]:
     """Measure every contender on one backend (in this process); samples by operation, then contender."""
     results = Measurements()
-    drop = None
-    if backend == "sqlite":
-        directory = tempfile.mkdtemp(prefix="covet-bench-")
-        urls = {c.name: f"sqlite:///{directory}/{c.__name__}.sqlite3" for c in CONTENDERS[backend]}
-    else:
-        url, drop = await postgres_database()
-        urls = {c.name: url for c in CONTENDERS[backend]}
-    try:
+    async with contender_urls(backend) as urls:
         await measure_backend(backend, urls, rounds, results)
-    finally:
-        if drop is not None:
-            await drop()
     samples: dict[str, dict[str, list[float]]] = {}
     for (_, op, name), times in results.samples.items():
         samples.setdefault(op, {})[name] = [round(ms, 3) for ms in times]
@@ -611,12 +587,19 @@ def render(results: Measurements, backends: list[str]) -> str:
                 + f" | {ms['Tortoise'] / ms['Covet']:.2f}x | {ms['Django'] / ms['Covet']:.2f}x"
                 + f" | {ms['Covet'] / ms['raw driver']:.2f}x | {verdict} |"
             )  # fmt: skip
-        lines += ["", "Median over the rounds of each round's ratio (contenders of one round run back to back):", "",
-                  "| operation | Tortoise / Covet | Django / Covet | Covet / raw |", "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "Median over the rounds of each round's ratio (contenders of one round run back to back):",
+            "",
+            "| operation | Tortoise / Covet | Django / Covet | Covet / raw |",
+            "|---|---:|---:|---:|",
+        ]
         for op, label in OPERATIONS:
-            lines.append(f"| {label} | {results.round_ratio(backend, op, 'Tortoise', 'Covet'):.2f}x"
-                         f" | {results.round_ratio(backend, op, 'Django', 'Covet'):.2f}x"
-                         f" | {results.round_ratio(backend, op, 'Covet', 'raw driver'):.2f}x |")
+            lines.append(
+                f"| {label} | {results.round_ratio(backend, op, 'Tortoise', 'Covet'):.2f}x"
+                f" | {results.round_ratio(backend, op, 'Django', 'Covet'):.2f}x"
+                f" | {results.round_ratio(backend, op, 'Covet', 'raw driver'):.2f}x |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -638,8 +621,12 @@ def environment() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--output", type=Path, help="Also write the Markdown table (and the raw samples, as JSON, "
-                        "next to it with the suffix .raw.json) to this file.")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="Also write the Markdown table (and the raw samples, as JSON, "
+        "next to it with the suffix .raw.json) to this file.",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="Rounds per backend; each cell keeps its best.")
     parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "ROUNDS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -654,8 +641,13 @@ def main() -> None:
     if args.output is not None:
         note = f"Best of {args.rounds} rounds per cell; raw samples in {args.output.with_suffix('.raw.json').name}."
         args.output.write_text(table + "\n" + environment() + "\n" + note + "\n")
-        raw = {backend: {op: {name: times for (b, o, name), times in results.samples.items() if (b, o) == (backend, op)}
-                         for op, _label in OPERATIONS} for backend in backends}
+        raw = {
+            backend: {
+                op: {name: times for (b, o, name), times in results.samples.items() if (b, o) == (backend, op)}
+                for op, _label in OPERATIONS
+            }
+            for backend in backends
+        }
         args.output.with_suffix(".raw.json").write_text(json.dumps(raw, indent=1) + "\n")
 
 
