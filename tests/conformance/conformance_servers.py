@@ -65,6 +65,8 @@ MAX_BODY_SIZE = 64 * 1024
 HEADER_TIMEOUT = 1.5
 BODY_TIMEOUT = 1.5
 KEEPALIVE_TIMEOUT = 2.0
+# Allowance for a loaded machine on top of each configured timeout.
+SLACK = 3.0
 
 CONFORMANCE_ENV = {
     "COVET_MAX_HEADER_SIZE": str(MAX_HEADER_SIZE),

@@ -15,11 +15,9 @@ import h2.errors
 import httpx
 import pytest
 from conformance_known_bugs import HEAD_OVER_HTTP2, expect_bug
-from conformance_servers import KEEPALIVE_TIMEOUT, RunningServer, assert_healthy, assert_probe_disconnected
+from conformance_servers import KEEPALIVE_TIMEOUT, SLACK, RunningServer, assert_healthy, assert_probe_disconnected
 
 pytestmark = pytest.mark.http2_only
-
-SLACK = 3.0
 
 
 def test_one_connection_serves_several_requests_in_turn(server: RunningServer) -> None:

@@ -12,7 +12,7 @@ import time
 import h2.errors
 import pytest
 from conformance_h2 import Header
-from conformance_servers import MAX_BODY_SIZE, MAX_HEADER_SIZE, RunningServer, assert_healthy
+from conformance_servers import BODY_TIMEOUT, MAX_BODY_SIZE, MAX_HEADER_SIZE, SLACK, RunningServer, assert_healthy
 
 pytestmark = pytest.mark.http2_only
 
@@ -94,6 +94,18 @@ def test_body_over_the_limit_is_413(server: RunningServer) -> None:
         connection.send_data(undeclared, b"", end_stream=True)
         (response,) = connection.wait_for(undeclared)
         assert response.status == 413 or response.reset_code is not None, response
+    assert_healthy(server)
+
+
+def test_stalled_request_body_gets_408_on_its_stream(server: RunningServer) -> None:
+    with server.connect_h2(timeout=BODY_TIMEOUT + SLACK + 5) as connection:
+        started = time.monotonic()
+        stream = connection.request("POST", "/echo", [("content-length", "100")], b"only part", end_stream=False)
+        (response,) = connection.wait_for(stream, timeout=BODY_TIMEOUT + SLACK)
+        assert response.status == 408
+        assert BODY_TIMEOUT * 0.8 <= time.monotonic() - started <= BODY_TIMEOUT + SLACK
+        # A stream error only: the connection still serves.
+        assert connection.get("/users/6").body == b'{"id": 6}'
     assert_healthy(server)
 
 

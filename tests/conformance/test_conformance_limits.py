@@ -12,14 +12,12 @@ from conformance_servers import (
     KEEPALIVE_TIMEOUT,
     MAX_BODY_SIZE,
     MAX_HEADER_SIZE,
+    SLACK,
     RunningServer,
     assert_healthy,
 )
 
 pytestmark = pytest.mark.http1_only  # raw HTTP/1.1 bytes; the HTTP/2 limits are in test_conformance_h2_hostile.py
-
-# Allowance for a loaded machine on top of each configured timeout.
-SLACK = 3.0
 
 
 def _expect_status_then_close(connection: RawConnection, status: int) -> None:

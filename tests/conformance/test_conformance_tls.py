@@ -12,11 +12,9 @@ import time
 
 import pytest
 from conformance_client import RawConnection, request_bytes
-from conformance_servers import HEADER_TIMEOUT, RunningServer, assert_healthy
+from conformance_servers import HEADER_TIMEOUT, SLACK, RunningServer, assert_healthy
 
 pytestmark = pytest.mark.tls_only
-
-SLACK = 3.0
 
 
 def _client_hello(server: RunningServer) -> bytes:
