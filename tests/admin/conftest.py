@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from covet.testing.databases import postgres_database_for_test
+
 _HERE = Path(__file__).resolve().parent
-for extra in (_HERE, _HERE.parent / "auth", _HERE.parent / "cache"):
-    if str(extra) not in sys.path:
-        sys.path.insert(0, str(extra))
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
 
 from admin_project import AdminProject, _loaded  # noqa: E402  (found through the paths above)
-from auth_database import postgres_database  # noqa: E402
-from live_services import require_postgres  # noqa: E402
 
 
 @pytest.fixture(params=["sqlite"])
@@ -32,5 +31,5 @@ async def any_project(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         async with _loaded(f"sqlite+aiosqlite:///{tmp_path / 'admin.sqlite3'}") as loaded:
             yield loaded
     else:
-        async with postgres_database(require_postgres()) as url, _loaded(url) as loaded:
+        async with postgres_database_for_test(prefix="covet_admin") as url, _loaded(url) as loaded:
             yield loaded

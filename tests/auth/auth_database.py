@@ -1,14 +1,12 @@
-"""A fresh database with covet.auth's real migration applied: a SQLite file, or a throwaway PostgreSQL database."""
+"""A fresh database with covet.auth's real migration applied (a SQLite file, or a throwaway PostgreSQL database)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
 
 import covet.auth
 from covet.conf import settings
@@ -17,20 +15,6 @@ from covet.orm import close_all, get_engine
 from covet.orm.registry import metadata
 
 AUTH_DIR = Path(covet.auth.__file__).resolve().parent
-
-
-@asynccontextmanager
-async def postgres_database(server_url: str) -> AsyncIterator[str]:
-    name = f"covet_auth_{uuid.uuid4().hex[:10]}"
-    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with admin.connect() as conn:
-            await conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
 
 
 @asynccontextmanager

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from covet.conf import settings
+from covet.testing.databases import postgres_database_for_test
 
 _TESTS = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(_TESTS / "cache"))  # live_services helpers (Redis, PostgreSQL)
+sys.path.insert(0, str(_TESTS / "cache"))  # live_services helpers (Redis)
 sys.path.insert(0, str(_TESTS / "middleware"))  # requests_in_memory helpers
 
-from auth_database import migrated, postgres_database  # noqa: E402  (found through the paths above)
-from live_services import require_postgres  # noqa: E402
+from auth_database import migrated  # noqa: E402  (found through the paths above)
 
 if not settings.is_configured:
     settings.configure(SECRET_KEY="auth-tests-" + "x" * 40, DEBUG=False, ALLOWED_HOSTS=["testserver"])
@@ -39,5 +39,5 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
             async with migrated(f"sqlite+aiosqlite:///{tmp_path / 'auth.sqlite3'}"):
                 yield request.param
         else:
-            async with postgres_database(require_postgres()) as url, migrated(url):
+            async with postgres_database_for_test(prefix="covet_auth") as url, migrated(url):
                 yield request.param

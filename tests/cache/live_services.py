@@ -1,4 +1,6 @@
-"""The real Redis (127.0.0.1:6379) and PostgreSQL (127.0.0.1:5432) for tests: required when CI=true, else skipped.
+"""The real Redis (127.0.0.1:6379) for tests: required when CI=true, else skipped.
+
+PostgreSQL databases for tests come from ``covet.testing.databases``.
 
 Shared by tests/cache, tests/middleware and tests/auth (their conftests put this directory on sys.path).
 """
@@ -37,18 +39,6 @@ def require_redis() -> str:
 def unique_prefix(label: str = "covet-test") -> str:
     """A key prefix no other test (or process) uses, so tests never see each other's keys."""
     return f"{label}-{uuid.uuid4().hex[:12]}"
-
-
-POSTGRES_URL = os.environ.get("COVET_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-
-
-def require_postgres() -> str:
-    """The PostgreSQL URL to use; fails under CI and skips elsewhere when PostgreSQL is not running."""
-    if not service_is_up("127.0.0.1", 5432):
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL is required when CI=true but nothing answers on 127.0.0.1:5432.")
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (start it, or set CI=true to make this a failure).")
-    return POSTGRES_URL
 
 
 @asynccontextmanager

@@ -116,6 +116,10 @@ async def _rows(engine: AsyncEngine, model: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in result]
 
 
+async def _all_rows(engine: AsyncEngine) -> dict[Any, list[dict[str, Any]]]:
+    return {model: await _rows(engine, model) for model in MODELS}
+
+
 async def _seed(engine: AsyncEngine) -> None:
     await _create_tables(engine)
     async with engine.begin() as connection:
@@ -134,7 +138,7 @@ async def _clear(engine: AsyncEngine) -> None:
 
 async def test_every_field_type_round_trips(engine: AsyncEngine, tmp_path: Path) -> None:
     await _seed(engine)
-    before = {model: await _rows(engine, model) for model in MODELS}
+    before = await _all_rows(engine)
     objects = await dump_data(engine, MODELS)
     labels = [obj["model"] for obj in objects]
     assert labels.count("fixtures_io.everything") == 2 and labels.count("fixtures_io.everything_tags") == 2
@@ -155,11 +159,10 @@ async def test_every_field_type_round_trips(engine: AsyncEngine, tmp_path: Path)
     await _clear(engine)
     assert await load_data(engine, fixture, ModelIndex(MODELS)) == 8
 
-    after = {model: await _rows(engine, model) for model in MODELS}
-    assert after == before
+    assert await _all_rows(engine) == before
     # Loading again replaces rows by primary key instead of failing or duplicating them.
     assert await load_data(engine, fixture, ModelIndex(MODELS)) == 8
-    assert {model: await _rows(engine, model) for model in MODELS} == before
+    assert await _all_rows(engine) == before
     # New rows still get fresh ids after explicit ids were loaded (PostgreSQL sequences were moved on).
     async with engine.begin() as connection:
         result = await connection.execute(
@@ -206,8 +209,7 @@ async def test_bad_fixture_is_explained_and_writes_nothing(
         await load_data(engine, fixture, ModelIndex(MODELS))
 
     assert message in str(caught.value)
-    for model in MODELS:
-        assert await _rows(engine, model) == []
+    assert await _all_rows(engine) == {model: [] for model in MODELS}
 
 
 async def test_missing_file_is_explained(engine: AsyncEngine, tmp_path: Path) -> None:

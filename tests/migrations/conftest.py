@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from covet.migrations import MigrationApp, MigrationProject, make_migrations
 from covet.migrations.autogenerate import PlannedRevision
 from covet.orm.connections import create_engine_for
-
-POSTGRES_ADMIN_URL = os.environ.get("COVET_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+from covet.testing.databases import postgres_database_for_test
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,37 +24,12 @@ NAMING_CONVENTION = {
 }
 
 
-async def _postgres_admin() -> Any:
-    import asyncpg
-
-    try:
-        return await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL at {POSTGRES_ADMIN_URL} is unreachable ({exc}); CI=true makes this a failure")
-
-
-@asynccontextmanager
-async def throwaway_postgres_database() -> AsyncIterator[str]:
-    """A fresh, empty PostgreSQL database (its async URL), dropped afterwards."""
-    admin = await _postgres_admin()
-    name = f"covet_mig_{secrets.token_hex(6)}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = sa.make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
         return
-    async with throwaway_postgres_database() as url:
+    async with postgres_database_for_test(prefix="covet_mig") as url:
         yield url
 
 
