@@ -9,7 +9,7 @@ use hyper::body::Incoming;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tokio::sync::oneshot;
 use tokio::time::timeout;
@@ -17,7 +17,7 @@ use tokio::time::timeout;
 use super::callbacks::{plain_response, RequestState, BODY_HIGH_WATER};
 use super::io::LoopEvent;
 use super::serve::ServeContext;
-use super::types::PendingRequest;
+use super::types::{PendingRequest, ScopeAddresses};
 use crate::body::{DoneGuard, ResponseBody};
 use crate::conn::{ConnState, InFlight};
 use crate::limits::check_head;
@@ -31,6 +31,20 @@ pub(crate) struct Peer {
     pub client: Option<SocketAddr>,
     pub server: Arc<Endpoint>,
     pub tls: bool,
+    /// The scope's `client` and `server` tuples, built by the first request of
+    /// the connection and shared by the ones after it.
+    pub addresses: Arc<OnceLock<ScopeAddresses>>,
+}
+
+impl Peer {
+    pub(crate) fn new(client: Option<SocketAddr>, server: Arc<Endpoint>, tls: bool) -> Self {
+        Peer {
+            client,
+            server,
+            tls,
+            addresses: Arc::new(OnceLock::new()),
+        }
+    }
 }
 
 /// Marks the request disconnected when dropped (connection closed, or the
@@ -223,8 +237,7 @@ async fn respond(
         query,
         headers: parts.headers,
         authority,
-        client: peer.client,
-        server: peer.server.clone(),
+        peer: peer.clone(),
         state: state.clone(),
     })));
 

@@ -228,11 +228,7 @@ where
         None => {
             serve_connection(
                 io,
-                Peer {
-                    client,
-                    server,
-                    tls: false,
-                },
+                Peer::new(client, server, false),
                 ctx,
                 None,
             )
@@ -244,11 +240,7 @@ where
             let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
             serve_connection(
                 stream,
-                Peer {
-                    client,
-                    server,
-                    tls: true,
-                },
+                Peer::new(client, server, true),
                 ctx,
                 Some(h2),
             )

@@ -3,13 +3,14 @@
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Version};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use super::callbacks::RequestState;
+use super::http::Peer;
 use crate::net::Endpoint;
 use crate::urlpath::decode_path;
 
@@ -24,8 +25,7 @@ pub(crate) struct PendingRequest {
     pub headers: HeaderMap,
     /// `:authority` of an HTTP/2 request, exposed as a `host` header.
     pub authority: Option<String>,
-    pub client: Option<SocketAddr>,
-    pub server: Arc<Endpoint>,
+    pub peer: Peer,
     pub state: Arc<RequestState>,
 }
 
@@ -73,6 +73,23 @@ fn endpoint_tuple<'py>(py: Python<'py>, endpoint: &Endpoint) -> PyResult<Bound<'
     })
 }
 
+/// The scope's `client` and `server` values of one connection.
+pub(crate) struct ScopeAddresses {
+    client: Py<PyAny>,
+    server: Py<PyAny>,
+}
+
+fn scope_addresses(py: Python<'_>, peer: &Peer) -> PyResult<ScopeAddresses> {
+    let client = match &peer.client {
+        Some(addr) => endpoint_tuple(py, &Endpoint::Ip(*addr))?.unbind(),
+        None => py.None(),
+    };
+    Ok(ScopeAddresses {
+        client,
+        server: endpoint_tuple(py, &peer.server)?.unbind(),
+    })
+}
+
 impl PendingRequest {
     /// Build the ASGI 3 `http` scope.
     pub(crate) fn scope<'py>(&self, py: Python<'py>, constants: &ScopeConstants) -> PyResult<Bound<'py, PyDict>> {
@@ -111,11 +128,15 @@ impl PendingRequest {
         }
         scope.set_item(intern!(py, "headers"), headers)?;
 
-        match &self.client {
-            Some(addr) => scope.set_item(intern!(py, "client"), endpoint_tuple(py, &Endpoint::Ip(*addr))?)?,
-            None => scope.set_item(intern!(py, "client"), py.None())?,
-        }
-        scope.set_item(intern!(py, "server"), endpoint_tuple(py, &self.server)?)?;
+        let addresses = match self.peer.addresses.get() {
+            Some(addresses) => addresses,
+            None => {
+                let _ = self.peer.addresses.set(scope_addresses(py, &self.peer)?);
+                self.peer.addresses.get().ok_or_else(|| PyRuntimeError::new_err("addresses unset"))?
+            }
+        };
+        scope.set_item(intern!(py, "client"), addresses.client.bind(py))?;
+        scope.set_item(intern!(py, "server"), addresses.server.bind(py))?;
         if let Some(state) = &constants.lifespan_state {
             scope.set_item(intern!(py, "state"), state.bind(py).copy()?)?;
         }
