@@ -19,6 +19,7 @@ import h2.errors
 import h2.events
 import h2.exceptions
 import h2.settings
+from hyperframe.frame import Frame, GoAwayFrame
 
 DEFAULT_TIMEOUT = 5.0
 # Large windows, so a test never has to think about flow control to read a big body.
@@ -26,6 +27,21 @@ _WINDOW = 2**30
 _CLOSED_ERRORS = (ConnectionResetError, BrokenPipeError, ssl.SSLEOFError, ssl.SSLZeroReturnError)
 
 Header = tuple[str, str]
+
+
+class _GracefulGoawayConnection(h2.connection.H2Connection):
+    """An h2 connection that keeps reading after a NO_ERROR GOAWAY.
+
+    The h2 library closes its state machine on any GOAWAY, but RFC 9113 section
+    6.8 lets the streams up to the announced last stream id finish, and a
+    graceful server stop (GOAWAY, PING, final GOAWAY) relies on exactly that.
+    """
+
+    def _receive_goaway_frame(self, frame: GoAwayFrame) -> tuple[list[Frame], list[h2.events.Event]]:
+        frames, events = super()._receive_goaway_frame(frame)
+        if frame.error_code == h2.errors.ErrorCodes.NO_ERROR:
+            self.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
+        return frames, events
 
 
 @dataclass
@@ -71,7 +87,7 @@ class H2Client:
             normalize_outbound_headers=False,
             validate_inbound_headers=False,
         )
-        self.conn = h2.connection.H2Connection(config=config)
+        self.conn = _GracefulGoawayConnection(config=config)
         self.responses: dict[int, H2Response] = {}
         self.goaway_code: int | None = None
         self.closed = False
