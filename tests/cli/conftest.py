@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from covet.cli import call_command
 from covet.conf.discovery import SETTINGS_ENV_VAR
 from covet.conf.environ import ENV_OVERRIDES
 from covet.testing.isolation import isolated_globals
+from covet.testing.project_env import project_environment
 
 REPO_ROOT = Path(covet.__file__).resolve().parent.parent
 _names = itertools.count()
@@ -52,10 +52,7 @@ class CovetSubprocess:
     """Runs `python -m covet ...` (and pytest) in child processes with this checkout importable."""
 
     def __init__(self) -> None:
-        env = {key: value for key, value in os.environ.items() if key not in {SETTINGS_ENV_VAR, *ENV_OVERRIDES}}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
-        env["COLUMNS"] = "200"
-        self.env = env
+        self.env = project_environment({"COLUMNS": "200"}, python_path=[REPO_ROOT])
 
     def argv(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "covet", *args]

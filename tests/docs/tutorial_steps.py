@@ -13,7 +13,6 @@ their output compared, its shell sessions are replayed in `covet shell`. Convent
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -24,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import covet
-from covet.conf.discovery import SETTINGS_ENV_VAR
-from covet.conf.environ import ENV_OVERRIDES
-from covet.testing.server_process import free_port, stop_process, wait_until_listening
+from covet.testing.live_server import live_server
+from covet.testing.project_env import project_environment
 
 REPO_ROOT = Path(covet.__file__).resolve().parent.parent
 TUTORIAL = REPO_ROOT / "docs" / "tutorial"
@@ -103,11 +101,7 @@ class TutorialProject:
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """This checkout importable, none of the caller's settings variables, a wide terminal for tables."""
-        env = {key: value for key, value in os.environ.items() if key not in {SETTINGS_ENV_VAR, *ENV_OVERRIDES}}
-        env = {key: value for key, value in env.items() if not key.startswith("PYTEST_")}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
-        env["COLUMNS"] = "200"
-        return {**env, **(extra or {})}
+        return project_environment({"COLUMNS": "200", **(extra or {})}, python_path=[REPO_ROOT])
 
     def run(
         self, *args: str, stdin: str | None = None, env: Mapping[str, str] | None = None, cwd: Path | None = None
@@ -148,25 +142,9 @@ class TutorialProject:
     @contextmanager
     def runserver(self, env: Mapping[str, str] | None = None) -> Iterator[str]:
         """`covet runserver --noreload` on a free port; its base URL, and the server stopped afterwards."""
-        port = free_port()
-        log_path = self.root / f"runserver-{port}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "covet", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=self.root,
-                env=self.environment(env),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                try:
-                    wait_until_listening(port, process)
-                except RuntimeError as exc:
-                    raise AssertionError(f"{exc}\n{log_path.read_text(errors='replace')}") from exc
-                yield f"http://127.0.0.1:{port}"
-            finally:
-                stop_process(process, timeout=20)
-        assert "Traceback" not in log_path.read_text(errors="replace"), log_path.read_text(errors="replace")
+        with live_server(self.root, env=self.environment(env)) as server:
+            yield server.url
+        assert "Traceback" not in server.output(), server.output()
 
 
 def replay_shell(project: TutorialProject, session: list[Exchange]) -> None:

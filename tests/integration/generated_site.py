@@ -3,20 +3,17 @@ full-stack tests (see conftest.py for the fixture that makes one)."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import covet
-from covet.conf.discovery import SETTINGS_ENV_VAR
-from covet.conf.environ import ENV_OVERRIDES
-from covet.testing.server_process import free_port, stop_process, wait_until_listening
+from covet.testing.live_server import live_server
+from covet.testing.project_env import project_environment
 
 REPO_ROOT = Path(covet.__file__).resolve().parent.parent
 SUPERUSER = {"username": "admin", "email": "admin@example.com", "password": "quartz-Lantern-harbor-58"}
@@ -32,10 +29,7 @@ class GeneratedSite:
 
     def environment(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """This checkout importable; none of the caller's settings variables (DATABASE_URL, REDIS_URL...)."""
-        env = {key: value for key, value in os.environ.items() if key not in {SETTINGS_ENV_VAR, *ENV_OVERRIDES}}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
-        env["COLUMNS"] = "200"
-        return {**env, **(extra or {})}
+        return project_environment({"COLUMNS": "200", **(extra or {})}, python_path=[REPO_ROOT])
 
     def covet(self, *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str:
         """Run `python -m covet ARGS`; its output, or a failure showing everything it printed."""
@@ -54,41 +48,8 @@ class GeneratedSite:
     def serve(self, env: Mapping[str, str], *, prod_workers: int = 0) -> Iterator[str]:
         """`covet runserver --noreload` (or, with ``prod_workers``, `covet serve --prod` with that many worker
         processes) on a free port; yields its base URL, stops it afterwards."""
-        port = free_port()
-        address = f"127.0.0.1:{port}"
-        command = ["runserver", address, "--noreload"]
-        if prod_workers:
-            command = ["serve", "--prod", "--bind", address, "--workers", str(prod_workers)]
-        log_path = self.root / f"{command[0]}-{port}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "covet", *command],
-                cwd=self.root,
-                env=self.environment(env),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                try:
-                    wait_until_listening(port, process)
-                    if prod_workers:
-                        wait_for_children(process.pid, prod_workers)
-                except RuntimeError as exc:
-                    raise AssertionError(f"{exc}\n{log_path.read_text(errors='replace')}") from exc
-                yield f"http://{address}"
-            finally:
-                stop_process(process, timeout=20)
-
-
-def wait_for_children(pid: int, count: int, timeout: float = 30.0) -> None:
-    """Return once process ``pid`` has ``count`` child processes (the prod server's workers)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if children.exists() and len(children.read_text().split()) >= count:
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"The server process {pid} did not start {count} workers within {timeout} s.")
+        with live_server(self.root, env=self.environment(env), prod_workers=prod_workers) as server:
+            yield server.url
 
 
 def production_environment(**extra: str) -> dict[str, str]:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from generated_site import COMMAND_TIMEOUT, GeneratedSite, production_environment, wait_for_children
+from generated_site import COMMAND_TIMEOUT, GeneratedSite, production_environment
 
 from covet.server.prod import accel_available
+from covet.testing.live_server import wait_for_children
 from covet.testing.server_process import free_port, stop_process, wait_until_listening
 
 # Loaded by commands or on first use, never by a process that only starts serving the generated project.

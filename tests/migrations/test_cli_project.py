@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from covet.testing.project_env import project_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,16 +75,8 @@ class Project:
             write(root / app / "models.py", models)
 
     def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
-        environment = {
-            **os.environ,
-            "TEST_DATABASE_URL": self.database_url,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
-            "COLUMNS": "200",
-            **(env or {}),
-        }
-        environment.pop("COVET_SETTINGS_MODULE", None)
-        environment.pop("DATABASE_URL", None)
-        return environment
+        extra = {"TEST_DATABASE_URL": self.database_url, "COLUMNS": "200", **(env or {})}
+        return project_environment(extra, python_path=[REPO_ROOT])
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,8 +11,7 @@ from pathlib import Path
 import pytest
 
 import covet
-from covet.conf.discovery import SETTINGS_ENV_VAR
-from covet.conf.environ import ENV_OVERRIDES
+from covet.testing.project_env import project_environment
 
 REPO_ROOT = Path(covet.__file__).resolve().parent.parent
 
@@ -21,8 +19,7 @@ REPO_ROOT = Path(covet.__file__).resolve().parent.parent
 @pytest.fixture
 def run_pytest() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run pytest (with covet's plugin loaded) in ``cwd``, with this checkout importable and no settings set."""
-    env = {key: value for key, value in os.environ.items() if key not in {SETTINGS_ENV_VAR, *ENV_OVERRIDES}}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
+    env = project_environment(python_path=[REPO_ROOT])
     installed = any(ep.value == "covet.testing.plugin" for ep in entry_points(group="pytest11"))
     plugin = [] if installed else ["-p", "covet.testing.plugin"]
 
