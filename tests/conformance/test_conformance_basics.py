@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from conformance_client import chunked, request_bytes
-from conformance_known_bugs import HEAD_OVER_HTTP2, UNREAD_BODY_CLOSES_CONNECTION, expect_bug
 from conformance_servers import RunningServer, assert_healthy, assert_probe_disconnected
 
 
@@ -61,10 +60,7 @@ def test_method_not_allowed_is_405_with_allow(client: httpx.Client) -> None:
     assert client.get("/get-only").text == "GET only"
 
 
-def test_head_answer_has_the_get_headers_and_no_body(
-    request: pytest.FixtureRequest, server: RunningServer, client: httpx.Client
-) -> None:
-    expect_bug(request, server, HEAD_OVER_HTTP2)
+def test_head_answer_has_the_get_headers_and_no_body(server: RunningServer, client: httpx.Client) -> None:
     head = client.head("/get-only")
     assert (head.status_code, head.content, head.headers["content-length"]) == (200, b"", "8")
     assert client.get("/").text == "Hello, world!"
@@ -287,11 +283,7 @@ def test_head_of_a_streamed_response_has_no_body(server: RunningServer) -> None:
 
 
 @pytest.mark.http1_only
-def test_unread_request_body_does_not_leak_into_the_next_request(
-    request: pytest.FixtureRequest, server: RunningServer
-) -> None:
-    if server.spec.tls:  # the body comes out of TLS in pieces, so the server sees it "still arriving"
-        expect_bug(request, server, UNREAD_BODY_CLOSES_CONNECTION)
+def test_unread_request_body_does_not_leak_into_the_next_request(server: RunningServer) -> None:
     body = b"GET /users/666 HTTP/1.1\r\nHost: conformance.test\r\n\r\n" + b"x" * 30000
     with server.connect() as connection:
         # "/" never reads its body; the body even looks like a request, which must not be served.
@@ -303,10 +295,7 @@ def test_unread_request_body_does_not_leak_into_the_next_request(
 
 
 @pytest.mark.http1_only
-def test_unread_body_arriving_after_the_response_is_drained(
-    request: pytest.FixtureRequest, server: RunningServer
-) -> None:
-    expect_bug(request, server, UNREAD_BODY_CLOSES_CONNECTION)
+def test_unread_body_arriving_after_the_response_is_drained(server: RunningServer) -> None:
     raw = request_bytes("POST", "/", body=b"x" * 3000)
     with server.connect() as connection:
         connection.send(raw[:200])  # the head and a little body: "/" answers without reading the rest

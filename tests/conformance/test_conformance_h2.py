@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 import h2.errors
 import httpx
 import pytest
-from conformance_known_bugs import HEAD_OVER_HTTP2, expect_bug
 from conformance_servers import KEEPALIVE_TIMEOUT, SLACK, RunningServer, assert_healthy, assert_probe_disconnected
 
 pytestmark = pytest.mark.http2_only
@@ -83,8 +82,7 @@ def test_large_request_body_through_flow_control(server: RunningServer) -> None:
     assert response.body == body
 
 
-def test_head_has_headers_but_no_data(request: pytest.FixtureRequest, server: RunningServer) -> None:
-    expect_bug(request, server, HEAD_OVER_HTTP2)
+def test_head_has_headers_but_no_data(server: RunningServer) -> None:
     with server.connect_h2() as connection:
         (response,) = connection.wait_for(connection.request("HEAD", "/"))
         assert (response.status, response.header("content-length"), response.body) == (200, "13", b"")

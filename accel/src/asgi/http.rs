@@ -164,6 +164,7 @@ async fn respond(
             .get(http::header::EXPECT)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
     };
+    let head_over_http2 = parts.method == Method::HEAD && parts.version == Version::HTTP_2;
     let (responder, response_rx) = oneshot::channel();
     let state = RequestState::new(ctx.queue.clone(), responder);
 
@@ -245,7 +246,20 @@ async fn respond(
         Ok(response) => response,
         Err(_) => plain_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", false),
     };
-    let body = std::mem::replace(response.body_mut(), ResponseBody::empty());
+    let mut body = std::mem::replace(response.body_mut(), ResponseBody::empty());
+    if head_over_http2 {
+        // hyper drops a HEAD response's body on HTTP/1.1 but sends it on HTTP/2.
+        // The headers still describe the GET body, and the app's body is still
+        // consumed, so its send() calls complete.
+        if let Some(len) = http_body::Body::size_hint(&body).exact() {
+            response
+                .headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert_with(|| HeaderValue::from(len));
+        }
+        ctx.runtime.spawn(async move { while let Some(Ok(_)) = body.frame().await {} });
+        body = ResponseBody::empty();
+    }
     *response.body_mut() = body.with_guard(DoneGuard::new(move || {
         drop(watch);
         drop(in_flight);
@@ -257,19 +271,37 @@ async fn respond(
     response
 }
 
+/// The response is complete (or the client went away) while the body is still
+/// arriving: read and drop the rest, within the body limits, so the connection
+/// stays usable. Closing it with unread bytes in the socket would make the
+/// kernel answer with a reset, and the client could lose the response it has
+/// not read yet. A client that is gone ends the loop at once.
+async fn discard_unread(mut body: Incoming, ctx: &ServeContext, mut total: u64) {
+    while let Ok(Some(Ok(frame))) = timeout(ctx.limits.body_timeout, body.frame()).await {
+        if let Ok(data) = frame.into_data() {
+            total += data.len() as u64;
+            if total > ctx.limits.max_body_size {
+                return;
+            }
+        }
+    }
+}
+
 /// Stream the rest of a request body into the request state, pausing while
 /// the application has `BODY_HIGH_WATER` bytes unread.
 async fn pump_body(mut body: Incoming, state: Arc<RequestState>, ctx: Arc<ServeContext>, mut total: u64) {
     loop {
         loop {
-            {
+            let done = {
                 let inner = state.lock();
-                if inner.disconnected {
-                    return;
-                }
-                if inner.body.buffered < BODY_HIGH_WATER {
+                if !inner.disconnected && inner.body.buffered < BODY_HIGH_WATER {
                     break;
                 }
+                inner.disconnected
+            };
+            if done {
+                discard_unread(body, &ctx, total).await;
+                return;
             }
             state.pump.notified().await;
         }
