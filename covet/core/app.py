@@ -75,7 +75,9 @@ class CovetApp:
         self.exception_handlers = ExceptionHandlers(exception_handlers)
         self.on_startup: list[Hook] = list(on_startup)
         self.on_shutdown: list[Hook] = list(on_shutdown)
-        self._get_response: GetResponse = build_middleware_chain(self._dispatch, middleware, self._convert_exceptions)
+        self._get_response: GetResponse = build_middleware_chain(
+            self._dispatch, middleware, self.response_for_exception
+        )
         self._asgi: ASGIApp = wrap_asgi_middleware(self._handle_scope, asgi_middleware)
         self._has_asgi_middleware = self._asgi != self._handle_scope
 
@@ -186,15 +188,6 @@ class CovetApp:
             raise RouteNotFound()
         except Exception as exc:
             return await self.response_for_exception(request, exc)
-
-    def _convert_exceptions(self, get_response: GetResponse) -> GetResponse:
-        async def convert_exceptions(request: Request) -> Response:
-            try:
-                return await get_response(request)
-            except Exception as exc:
-                return await self.response_for_exception(request, exc)
-
-        return convert_exceptions
 
     async def response_for_exception(self, request: Request, exc: Exception) -> Response:
         """A registered handler's response, else the default for ``HTTPException``s, else a logged 500."""

@@ -3,6 +3,10 @@
 A request middleware is a factory called with ``get_response`` (the next layer) that returns an async callable
 ``(request) -> Response``: a class ``M(get_response)`` with ``async def __call__(self, request)``, or a function
 returning an ``async def``. Sync middleware is refused (it would block the event loop).
+
+Consecutive ``HookMiddleware`` layers (``covet.middleware.hooks``) are fused into one coroutine that calls
+their hooks in order, with the same results as nesting them: one ``async`` frame for the run instead of two
+per layer (the layer and its exception wrapper) on every request.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from typing import Any
 from covet.conf.importing import import_string
 from covet.exceptions import ImproperlyConfigured
 from covet.http import Request, Response
+from covet.middleware.hooks import HookMiddleware
 from covet.routing.route import is_async_callable
 from covet.types import ASGIApp
 
 GetResponse = Callable[[Request], Awaitable[Response]]
+ErrorResponse = Callable[[Request, Exception], Awaitable[Response]]
 MiddlewareFactory = Callable[[GetResponse], GetResponse]
 MiddlewareEntry = str | MiddlewareFactory
 
@@ -31,13 +37,15 @@ def _resolve(entry: Any, setting: str) -> Any:
 def build_middleware_chain(
     handler: GetResponse,
     middleware: Iterable[MiddlewareEntry],
-    convert_exceptions: Callable[[GetResponse], GetResponse],
+    error_response: ErrorResponse,
 ) -> GetResponse:
-    """``middleware`` (outermost first) around ``handler``; each layer is wrapped by ``convert_exceptions`` so an
-    error inside any layer becomes a response the layers outside it still see (as in Django). ``handler`` must
-    turn its own exceptions into responses."""
+    """``middleware`` (outermost first) around ``handler``. An exception escaping any layer becomes
+    ``error_response(request, exc)``, which the layers outside it still see (as in Django). ``handler`` must turn
+    its own exceptions into responses."""
     factories = [_resolve(entry, "MIDDLEWARE") for entry in middleware]
     get_response = handler
+    run: list[HookMiddleware] = []  # the hook layers built last, outermost first, fused around run_inner
+    run_inner = handler
     for factory in reversed(factories):
         layer = factory(get_response)
         if layer is None or not is_async_callable(layer):
@@ -46,8 +54,59 @@ def build_middleware_chain(
                 "`async def __call__(self, request)` on the class (or return an `async def` from the factory). "
                 "Sync middleware is not supported because it would block the event loop."
             )
-        get_response = convert_exceptions(layer)
+        if _is_fusable(layer):
+            run.insert(0, layer)
+            get_response = _fuse(tuple(run), run_inner, error_response)
+        else:
+            run = []
+            get_response = run_inner = convert_exceptions(layer, error_response)
     return get_response
+
+
+def convert_exceptions(get_response: GetResponse, error_response: ErrorResponse) -> GetResponse:
+    """``get_response`` with its exceptions turned into ``error_response(request, exc)``."""
+
+    async def converting(request: Request) -> Response:
+        try:
+            return await get_response(request)
+        except Exception as exc:
+            return await error_response(request, exc)
+
+    return converting
+
+
+def _is_fusable(layer: object) -> bool:
+    return isinstance(layer, HookMiddleware) and type(layer).__call__ is HookMiddleware.__call__
+
+
+def _fuse(hooks: tuple[HookMiddleware, ...], inner: GetResponse, error_response: ErrorResponse) -> GetResponse:
+    """One coroutine for a run of hook layers (outermost first) around ``inner``; equal to nesting
+    ``convert_exceptions(hook)`` for each of them."""
+    process_request = [hook.process_request for hook in hooks]
+    process_response = [hook.process_response for hook in reversed(hooks)]  # innermost first
+    count = len(hooks)
+
+    async def fused(request: Request) -> Response:
+        entered = 0  # layers whose process_request returned: their process_response runs
+        for before in process_request:
+            try:
+                response = before(request)
+            except Exception as exc:  # this layer raised: the layers outside it see the error response
+                response = await error_response(request, exc)
+                break
+            entered += 1
+            if response is not None:  # answered here: inner layers are skipped, this one's hook still runs
+                break
+        else:
+            response = await inner(request)
+        for after in process_response[count - entered :]:
+            try:
+                response = after(request, response)
+            except Exception as exc:
+                response = await error_response(request, exc)
+        return response
+
+    return fused
 
 
 def wrap_asgi_middleware(app: ASGIApp, middleware: Iterable[str | Callable[[ASGIApp], ASGIApp]]) -> ASGIApp:

@@ -14,6 +14,7 @@ from covet.conf import settings
 from covet.http import Request, Response
 from covet.middleware import GetResponse
 from covet.middleware.audit import audit
+from covet.middleware.hooks import HookMiddleware
 from covet.middleware.proxy import request_host, split_host
 from covet.middleware.refusal import refusal
 
@@ -52,9 +53,9 @@ def is_allowed_host(host: str, patterns: list[str] | None = None) -> bool:
     return any(host_matches(name, pattern) for pattern in (allowed_host_patterns() if patterns is None else patterns))
 
 
-class AllowedHostsMiddleware:
+class AllowedHostsMiddleware(HookMiddleware):
     def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
+        super().__init__(get_response)
         self.allowed = allowed_host_patterns()
         self.use_forwarded_host = bool(getattr(settings, "USE_X_FORWARDED_HOST", False))  # read once, as ALLOWED_HOSTS
         self._verdicts: dict[str, bool] = {}  # host -> allowed; a site sees a handful of hosts
@@ -68,11 +69,10 @@ class AllowedHostsMiddleware:
             self._verdicts[host] = verdict
         return verdict
 
-    async def __call__(self, request: Request) -> Response:
+    def process_request(self, request: Request) -> Response | None:
         host = request_host(request, use_forwarded_host=self.use_forwarded_host)
         if self.is_allowed(host):
-            response: Response = await self.get_response(request)
-            return response
+            return None
         audit("disallowed_host", request, host=host)
         if not host:
             reason = "The request has no Host header."

@@ -16,12 +16,14 @@ from contextvars import ContextVar
 
 from covet.core.request_id import request_id_for
 from covet.http import Request, Response
-from covet.middleware import GetResponse
+from covet.http.request import SCOPE_REQUEST_ID
+from covet.middleware.hooks import HookMiddleware
 
 HEADER = "X-Request-ID"
 _HEADER_NAME = b"x-request-id"
 
 current_request_id: ContextVar[str | None] = ContextVar("covet_request_id", default=None)
+_TOKEN = "covet.request_id_token"  # scope key: the contextvar token process_response resets
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -33,17 +35,17 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-class RequestIdMiddleware:
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-
-    async def __call__(self, request: Request) -> Response:
+class RequestIdMiddleware(HookMiddleware):
+    def process_request(self, request: Request) -> None:
         request_id = request_id_for(request)
-        token = current_request_id.set(request_id)
-        try:
-            response: Response = await self.get_response(request)
-        finally:
+        request.scope[_TOKEN] = current_request_id.set(request_id)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        scope = request.scope
+        token = scope.pop(_TOKEN, None)
+        if token is not None:
             current_request_id.reset(token)
+        request_id: str = scope[SCOPE_REQUEST_ID]
         raw = response.raw_headers
         for name, _ in raw:
             if name == _HEADER_NAME:

@@ -29,6 +29,7 @@ from covet.http import RedirectResponse, Request, Response
 from covet.http.datastructures import encode_header
 from covet.middleware import GetResponse
 from covet.middleware.audit import audit
+from covet.middleware.hooks import HookMiddleware
 from covet.middleware.hosts import is_allowed_host
 from covet.middleware.proxy import request_host, request_is_secure
 from covet.middleware.refusal import refusal
@@ -45,9 +46,9 @@ def format_csp(policy: str | Mapping[str, Sequence[str] | str] | None) -> str | 
     return "; ".join(parts) or None
 
 
-class SecurityMiddleware:
+class SecurityMiddleware(HookMiddleware):
     def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
+        super().__init__(get_response)
         self.ssl_redirect = bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
         self.ssl_host: str | None = getattr(settings, "SECURE_SSL_HOST", None)
         self.redirect_exempt = [re.compile(p) for p in getattr(settings, "SECURE_REDIRECT_EXEMPT", [])]
@@ -101,21 +102,26 @@ class SecurityMiddleware:
         query = request.url.query
         return RedirectResponse(f"https://{host}{request.url.path}" + (f"?{query}" if query else ""), status_code=301)
 
-    async def __call__(self, request: Request) -> Response:
-        secure = request_is_secure(request, proxy_ssl_header=self.proxy_ssl_header)
-        if self.ssl_redirect and not secure and not self.is_redirect_exempt(request.path):
+    def process_request(self, request: Request) -> Response | None:
+        if self.ssl_redirect and not self.is_secure(request) and not self.is_redirect_exempt(request.path):
             return self.https_redirect(request)
-        response: Response = await self.get_response(request)
+        return None
+
+    def is_secure(self, request: Request) -> bool:
+        return request_is_secure(request, proxy_ssl_header=self.proxy_ssl_header)
+
+    def process_response(self, request: Request, response: Response) -> Response:
         raw = response.raw_headers
         added = self.added_names
+        hsts = self.hsts
         for name, _ in raw:
             if name.lower() in added:  # the view set one of them itself: keep its value, add only the others
                 present = {name.lower() for name, _ in raw}
                 raw.extend(header for header in self.static_headers if header[0] not in present)
-                if self.hsts is not None and secure and self.hsts[0] not in present:
-                    raw.append(self.hsts)
+                if hsts is not None and hsts[0] not in present and self.is_secure(request):
+                    raw.append(hsts)
                 return response
         raw.extend(self.static_headers)
-        if self.hsts is not None and secure:
-            raw.append(self.hsts)
+        if hsts is not None and self.is_secure(request):
+            raw.append(hsts)
         return response
