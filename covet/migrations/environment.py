@@ -91,7 +91,8 @@ def _needs_covet_rendering(type_: TypeEngine[Any]) -> bool:
 
 def _render_type(type_: TypeEngine[Any], autogen_context: AutogenContext) -> str:
     if isinstance(type_, TypeDecorator) and not type(type_).__module__.startswith("sqlalchemy."):
-        return _render_type(type_.impl_instance, autogen_context)
+        stored_type = getattr(type_, "stored_type", None)  # a decorator that builds its real type lazily
+        return _render_type(stored_type() if stored_type else type_.impl_instance, autogen_context)
     module = type(type_).__module__
     rendered = _NESTED_SA_TYPE.sub("sa.", repr(type_))
     if module.startswith("sqlalchemy.dialects."):

@@ -11,7 +11,7 @@ import orjson
 import sqlalchemy as sa
 
 from covet.orm.fields.base import Field, invalid
-from covet.orm.fields.sqltypes import EnumValue
+from covet.orm.fields.sqltypes import EnumValue, PostgresJSONB
 
 _TRUE = {"true", "t", "yes", "y", "on", "1"}
 _FALSE = {"false", "f", "no", "n", "off", "0"}
@@ -71,9 +71,7 @@ class JSONField(Field):
     empty_strings_allowed = False
 
     def sa_type(self) -> sa.types.TypeEngine[Any]:
-        from sqlalchemy.dialects import postgresql  # ~25 modules: only for projects with a JSONField
-
-        return sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
+        return sa.JSON(none_as_null=True).with_variant(PostgresJSONB(), "postgresql")
 
     def to_python(self, value: Any) -> Any:
         try:
