@@ -7,17 +7,33 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from covet.conf.importing import import_string
 from covet.exceptions import ImproperlyConfigured, ValidationError
-from covet.forms import ModelForm
-from covet.forms.model_fields import is_editable
 from covet.orm import Q
 
 if TYPE_CHECKING:
     from covet.admin.sites import AdminSite
+    from covet.forms import ModelForm
     from covet.http import Request
 
 ACTIONS = ("view", "add", "change", "delete")
 SEARCH_PREFIXES = {"^": "istartswith", "=": "iexact", "@": "icontains"}
+
+
+class LazyFormClass:
+    """A ``form`` option naming its form class by dotted path, imported when the form is first needed.
+
+    ``ModelAdmin.form`` defaults to ``covet.forms.ModelForm`` this way, so that registering admins at start-up
+    does not import the forms package (a served process that never shows an admin page never needs it). A
+    subclass sets ``form = MyForm`` as usual, or ``form = LazyFormClass("myapp.admin_forms.MyForm")``.
+    """
+
+    def __init__(self, dotted_path: str) -> None:
+        self.dotted_path = dotted_path
+
+    def __get__(self, instance: object, owner: type | None = None) -> type[ModelForm]:
+        form_class: type[ModelForm] = import_string(self.dotted_path)
+        return form_class
 
 
 class BaseModelAdmin:
@@ -32,7 +48,10 @@ class BaseModelAdmin:
     raw_id_fields: Sequence[str] = ()
     filter_horizontal: Sequence[str] = ()
     filter_vertical: Sequence[str] = ()
-    form: type[ModelForm] = ModelForm
+    if TYPE_CHECKING:  # a class, as type checkers see it; a LazyFormClass until read
+        form: type[ModelForm]
+    else:
+        form = LazyFormClass("covet.forms.ModelForm")
     ordering: Sequence[str] | None = None
 
     model: Any
@@ -82,6 +101,8 @@ class BaseModelAdmin:
             from covet.admin.forms import flatten_fieldsets  # the admin's form machinery loads with its first page
 
             return flatten_fieldsets(self.fieldsets)
+        from covet.forms.model_fields import is_editable
+
         excluded = set(self.get_exclude(request, obj))
         editable = [
             field.name
@@ -106,6 +127,8 @@ class BaseModelAdmin:
         return [name for name in names if name not in excluded and self._is_model_field(name)]
 
     def _is_model_field(self, name: str) -> bool:
+        from covet.forms.model_fields import is_editable
+
         try:
             field = self.opts.get_field(name)
         except Exception:

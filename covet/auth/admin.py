@@ -6,43 +6,22 @@ user and optional when changing one, checked by the password validators and hash
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from covet import admin
+from covet.admin.options import LazyFormClass
 from covet.auth.models import Group, get_user_model
-from covet.auth.password_validation import validate_password
-from covet.exceptions import ValidationError
-from covet.forms import CharField, ModelForm, PasswordInput
 
-
-class UserAdminForm(ModelForm):
-    password1 = CharField(
-        label="Password", required=False, widget=PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = CharField(
-        label="Password confirmation",
-        required=False,
-        widget=PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Enter the same password as before, for verification. Leave both empty to keep the password.",
-    )
-
-    def clean(self) -> Any:
-        data = self.cleaned_data
-        first, second = data.get("password1") or "", data.get("password2") or ""
-        if self.instance.pk is None and not first:
-            self.add_error("password1", "A new user needs a password.")
-        elif first != second:
-            self.add_error("password2", "The two password fields didn\u2019t match.")
-        elif first:
-            try:
-                validate_password(first, self.instance)
-            except ValidationError as exc:
-                self.add_error("password1", [message for group in exc.messages.values() for message in group])
-        return data
+if TYPE_CHECKING:
+    from covet.auth.admin_forms import UserAdminForm
+    from covet.forms import ModelForm
 
 
 class UserAdmin(admin.ModelAdmin):
-    form = UserAdminForm
+    if TYPE_CHECKING:
+        form = UserAdminForm
+    else:  # imported with the admin's first user form, not when the admin is registered
+        form = LazyFormClass("covet.auth.admin_forms.UserAdminForm")
     list_display = ["username", "email", "first_name", "last_name", "is_staff"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["username", "first_name", "last_name", "email"]
