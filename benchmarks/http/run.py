@@ -8,8 +8,8 @@ and, when matplotlib is installed, a PNG plot land in benchmarks/results/.
 
     python benchmarks/http/run.py --duration 5 --passes 2
 
-Robyn runs if it imports, with ``ROBYN_PYTHON`` naming another interpreter if it lives elsewhere.
-socketify.py is not measured: PyPI only has its source distribution (a C++ build).
+Robyn and socketify.py run if they import (benchmark-only: ``pip install robyn socketify``; socketify needs
+Debian's libuv1), with ``ROBYN_PYTHON`` naming another interpreter for Robyn if it lives elsewhere.
 """
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ def targets(port: int, tmp: Path) -> list[Target]:
         script = str(ROOT / "benchmarks" / "http" / "robyn_app.py")
         found.append(Target("robyn", [robyn_python, script, "--processes", "1", "--workers", "1"], all_routes,
                             "Robyn; /static is const=True", env={"PORT": str(port)}))  # fmt: skip
+    if subprocess.run([PYTHON, "-c", "import socketify"], capture_output=True).returncode == 0:
+        script = str(ROOT / "benchmarks" / "http" / "socketify_app.py")
+        found.append(Target("socketify-raw", [PYTHON, script], ["/plaintext", "/json", "/users/42"],
+                            "socketify.py (uWebSockets), raw handlers", env={"PORT": str(port)}))  # fmt: skip
     nginx = shutil.which("nginx")
     if nginx:
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=port))
