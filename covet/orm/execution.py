@@ -13,7 +13,6 @@ Every driver error of a statement becomes an ORM error in :func:`database_error`
 from __future__ import annotations
 
 import re
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,33 +40,32 @@ _UNDEFINED_TABLE = "42P01"
 ErrorTypes = tuple[type[BaseException], ...]
 
 
-_SQLITE_ERRORS: tuple[ErrorTypes, ErrorTypes, ErrorTypes] = (
-    (sqlite3.Error,),
-    (sqlite3.DatabaseError,),
-    (sqlite3.IntegrityError,),
-)
-_with_asyncpg: tuple[ErrorTypes, ErrorTypes, ErrorTypes] | None = None
+# Per driver module: its (every error, those the database answered with, integrity violations) attribute names.
+_DRIVER_ERRORS = {
+    "sqlite3": (("Error",), ("DatabaseError",), ("IntegrityError",)),
+    "asyncpg": (("PostgresError", "InterfaceError"), ("PostgresError",), ("IntegrityConstraintViolationError",)),
+}
+_error_types: dict[tuple[str, ...], tuple[ErrorTypes, ErrorTypes, ErrorTypes]] = {}
 
 
 def _driver_error_types() -> tuple[ErrorTypes, ErrorTypes, ErrorTypes]:
     """(every driver error, those the database answered with, the integrity violations among them)
     for the drivers loaded so far.
 
-    asyncpg is not imported here (it costs a served SQLite project ~6 MB): its SQLAlchemy dialect imports it
-    when the first PostgreSQL engine is built, and no asyncpg error can be raised before that.
+    No driver is imported here (a served process pays for one with its first query, and for asyncpg ~6 MB even
+    on SQLite): an engine's dialect imports its driver when it is built, and no driver error exists before that.
     """
-    global _with_asyncpg
-    asyncpg = sys.modules.get("asyncpg")
-    if asyncpg is None:
-        return _SQLITE_ERRORS
-    if _with_asyncpg is None:
-        errors, answered, integrity = _SQLITE_ERRORS
-        _with_asyncpg = (
-            (*errors, asyncpg.PostgresError, asyncpg.InterfaceError),
-            (*answered, asyncpg.PostgresError),
-            (*integrity, asyncpg.IntegrityConstraintViolationError),
-        )
-    return _with_asyncpg
+    loaded = tuple(name for name in _DRIVER_ERRORS if name in sys.modules)
+    found = _error_types.get(loaded)
+    if found is None:
+        groups: tuple[list[type[BaseException]], ...] = ([], [], [])
+        for name in loaded:
+            module = sys.modules[name]
+            for group, attributes in zip(groups, _DRIVER_ERRORS[name], strict=True):
+                group.extend(getattr(module, attribute) for attribute in attributes)
+        errors, answered, integrity = groups
+        found = _error_types[loaded] = (tuple(errors), tuple(answered), tuple(integrity))
+    return found
 
 
 def driver_errors() -> ErrorTypes:
@@ -105,7 +103,7 @@ def _wrap(orig: Any, *, integrity: bool, original: BaseException) -> Exception:
 def missing_table(cause: Any) -> str | None:
     """The table's name when the driver error ``cause`` says a table doesn't exist, else None."""
     while cause is not None:
-        if isinstance(cause, sqlite3.OperationalError):
+        if isinstance(cause, _sqlite3_error("OperationalError")):
             match = _SQLITE_NO_TABLE.search(str(cause))
             return match.group(1) if match else None
         if getattr(cause, "sqlstate", None) == _UNDEFINED_TABLE:  # asyncpg's error, or SQLAlchemy's adapter of it
@@ -148,7 +146,13 @@ async def _unapplied_apps(alias: str) -> list[str] | None:
 
 def is_server_error(error: BaseException) -> bool:
     """Did the database answer with this error (the connection is fine), rather than the connection failing?"""
-    return isinstance(error, _driver_error_types()[1]) and not isinstance(error, sqlite3.ProgrammingError)
+    return isinstance(error, _driver_error_types()[1]) and not isinstance(error, _sqlite3_error("ProgrammingError"))
+
+
+def _sqlite3_error(name: str) -> ErrorTypes:
+    """``sqlite3.<name>`` once sqlite3 is loaded (no SQLite error exists before), else nothing to match."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (getattr(sqlite3, name),) if sqlite3 is not None else ()
 
 
 @dataclass

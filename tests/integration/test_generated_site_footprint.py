@@ -38,6 +38,7 @@ NOT_IMPORTED_TO_SERVE = (
     "sqlalchemy.ext.asyncio",  # with the first query
     "sqlalchemy.orm",
     "aiosqlite",
+    "sqlite3",
     "jinja2",  # with the first template render
     "covet.admin.views",  # with the admin's first request (its routes exist from the start)
     "covet.admin.forms",
