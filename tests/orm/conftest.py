@@ -34,8 +34,11 @@ from orm_testapp import models
 
 PG_HOST = os.environ.get("COVET_TEST_PG_HOST", "127.0.0.1")
 PG_URL = f"postgresql+asyncpg://postgres@{PG_HOST}:5432/test"
-APP_TABLES = [t for t in metadata.sorted_tables if t.info.get("covet_model") is not None
-              and t.info["covet_model"].__module__ == models.__name__]
+APP_TABLES = [
+    t
+    for t in metadata.sorted_tables
+    if t.info.get("covet_model") is not None and t.info["covet_model"].__module__ == models.__name__
+]
 
 
 def _run(coroutine: Any) -> Any:
@@ -150,8 +153,11 @@ def count_queries() -> Any:
         sync_engine = get_engine().sync_engine
 
         def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-                                                             "PRAGMA")):
+            if (
+                not statement.lstrip()
+                .upper()
+                .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA"))
+            ):
                 log.statements.append(statement)
 
         event.listen(sync_engine, "before_cursor_execute", record)

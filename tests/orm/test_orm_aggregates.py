@@ -20,8 +20,9 @@ async def sales() -> None:
 
 
 async def test_aggregate(sales: None) -> None:
-    result = await Book.objects.aggregate(total=Sum("price"), mean=Avg("pages"), low=Min("price"), high=Max("pages"),
-                                          n=Count("id"))
+    result = await Book.objects.aggregate(
+        total=Sum("price"), mean=Avg("pages"), low=Min("price"), high=Max("pages"), n=Count("id")
+    )
     assert result == {"total": Decimal("45.50"), "mean": 150.0, "low": Decimal("5.50"), "high": 300, "n": 3}
     assert await Book.objects.filter(author__name="Ann").aggregate(Sum("pages")) == {"pages__sum": 400}
     assert await Book.objects.filter(pages__gt=1000).aggregate(total=Sum("price")) == {"total": None}

@@ -10,7 +10,7 @@ from covet.orm import F, FieldError, IntegrityError, Q, atomic
 
 INJECTIONS = [
     "'; DROP TABLE orm_testapp_author; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "x' OR '1'='1",
     "%' OR 1=1 --",
     "1); DELETE FROM orm_testapp_author; --",
@@ -18,8 +18,22 @@ INJECTIONS = [
     "name); DROP TABLE orm_testapp_book; --",
 ]
 
-TEXT_LOOKUPS = ["exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith",
-                "regex", "iregex", "gt", "gte", "lt", "lte"]
+TEXT_LOOKUPS = [
+    "exact",
+    "iexact",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "regex",
+    "iregex",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+]
 
 
 @pytest.fixture
@@ -46,8 +60,13 @@ async def test_injection_through_every_lookup(people: None, payload: str) -> Non
     assert await Author.objects.filter(name__in=[payload, "Ann"]).count() == 1
     assert await Author.objects.filter(name__range=(payload, payload)).count() == 0
     assert await Author.objects.filter(Q(name=payload) | Q(name__icontains=payload)).count() == 0
-    assert await Author.objects.filter(name__regex="^" + payload.replace("\\", "").replace("(", "").replace(")", "")
-                                       .replace("[", "").replace("*", "")).count() == 0
+    assert (
+        await Author.objects.filter(
+            name__regex="^"
+            + payload.replace("\\", "").replace("(", "").replace(")", "").replace("[", "").replace("*", "")
+        ).count()
+        == 0
+    )
     await Author.objects.filter(name=payload).update(name=payload)
     await Author.objects.filter(name=payload).delete()
     assert await Author.objects.get_or_none(name=payload) is None
@@ -81,8 +100,11 @@ async def test_injection_values_are_stored_verbatim(people: None) -> None:
 
 
 async def test_unknown_field_and_lookup_messages() -> None:
-    with pytest.raises(FieldError, match=r"Cannot resolve keyword 'nme' into a field of Author\. Choices are: .*age.*"
-                                         r"books.*email.*name"):
+    with pytest.raises(
+        FieldError,
+        match=r"Cannot resolve keyword 'nme' into a field of Author\. Choices are: .*age.*"
+        r"books.*email.*name",
+    ):
         await Author.objects.filter(nme="x")
     with pytest.raises(FieldError, match=r"Unsupported lookup 'contain' for CharField 'name'\. Valid lookups: exact"):
         await Author.objects.filter(name__contain="x")
@@ -142,8 +164,9 @@ async def test_integrity_error_names_constraint_and_leaves_transaction_usable(ba
     await Product.objects.create(name="p", price=1, sku="s1")
     with pytest.raises(IntegrityError) as info:
         await Product.objects.create(name="q", price=2, sku="s1")
-    assert info.value.constraint is not None and ("uniq_vendor_sku" in info.value.constraint
-                                                  or "vendor" in info.value.constraint)
+    assert info.value.constraint is not None and (
+        "uniq_vendor_sku" in info.value.constraint or "vendor" in info.value.constraint
+    )
     with pytest.raises(IntegrityError) as info:
         await Product.objects.filter(sku="s1").update(price=-1)
     assert "price_non_negative" in str(info.value)

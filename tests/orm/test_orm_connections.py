@@ -44,8 +44,10 @@ async def test_sqlite_connections_are_tuned(backend: str) -> None:
     if backend != "sqlite":
         pytest.skip("SQLite pragmas")
     async with get_engine().connect() as conn:
-        pragmas = {name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
-                   for name in ("journal_mode", "busy_timeout", "foreign_keys")}
+        pragmas = {
+            name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys")
+        }
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
     assert get_engine().dialect.driver == "covet"
 

@@ -15,11 +15,27 @@ from covet.exceptions import ValidationError
 async def test_every_field_round_trips() -> None:
     moment = dt.datetime(2023, 5, 6, 7, 8, 9, 123456, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     original = Everything(
-        char="héllo", text="long " * 50, integer=-(2**31), big=2**62, small=-32768, positive=7, floating=1.25,
-        decimal=Decimal("1234567.891"), flag=True, day=dt.date(1999, 12, 31), moment=moment,
-        clock=dt.time(23, 59, 58, 5), span=dt.timedelta(days=2, seconds=3, microseconds=4),
-        data={"list": [1, 2.5, "x", None, True], "nested": {"k": "v"}}, email="a@b.co", url="https://example.com/x?y=1",
-        slug="a-slug_1", blob=b"\x00\x01\xffbinary", color=Color.GREEN, level=Level.HIGH, status="live",
+        char="héllo",
+        text="long " * 50,
+        integer=-(2**31),
+        big=2**62,
+        small=-32768,
+        positive=7,
+        floating=1.25,
+        decimal=Decimal("1234567.891"),
+        flag=True,
+        day=dt.date(1999, 12, 31),
+        moment=moment,
+        clock=dt.time(23, 59, 58, 5),
+        span=dt.timedelta(days=2, seconds=3, microseconds=4),
+        data={"list": [1, 2.5, "x", None, True], "nested": {"k": "v"}},
+        email="a@b.co",
+        url="https://example.com/x?y=1",
+        slug="a-slug_1",
+        blob=b"\x00\x01\xffbinary",
+        color=Color.GREEN,
+        level=Level.HIGH,
+        status="live",
     )
     await original.save()
     loaded = await Everything.objects.get(pk=original.pk)
@@ -50,9 +66,18 @@ async def test_nulls_and_defaults_round_trip() -> None:
 
 
 async def test_coercion_from_strings() -> None:
-    obj = await Everything.objects.create(integer="42", floating="2.5", decimal="3.1", flag="yes", day="2020-02-03",
-                                          moment="2020-02-03T04:05:06Z", clock="10:11", uid=str(uuid.UUID(int=5)),
-                                          color="red", level=1)
+    obj = await Everything.objects.create(
+        integer="42",
+        floating="2.5",
+        decimal="3.1",
+        flag="yes",
+        day="2020-02-03",
+        moment="2020-02-03T04:05:06Z",
+        clock="10:11",
+        uid=str(uuid.UUID(int=5)),
+        color="red",
+        level=1,
+    )
     assert (obj.integer, obj.floating, obj.decimal, obj.flag) == (42, 2.5, Decimal("3.1"), True)
     assert obj.day == dt.date(2020, 2, 3) and obj.moment == dt.datetime(2020, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     assert obj.color is Color.RED and obj.level is Level.LOW and obj.uid == uuid.UUID(int=5)

@@ -18,8 +18,16 @@ from covet.orm.exceptions import FieldError
 def test_meta_contract() -> None:
     meta = Book._meta
     assert (meta.app_label, meta.model_name, meta.db_table) == ("orm_testapp", "book", "orm_testapp_book")
-    assert [f.name for f in meta.fields] == ["id", "title", "author", "publisher", "price", "pages", "rating",
-                                            "published"]
+    assert [f.name for f in meta.fields] == [
+        "id",
+        "title",
+        "author",
+        "publisher",
+        "price",
+        "pages",
+        "rating",
+        "published",
+    ]
     assert meta.get_field("author").attname == "author_id" and meta.pk is meta.get_field("id")
     assert meta.get_field("author_id") is meta.get_field("author")
     assert [f.name for f in meta.many_to_many] == ["tags"]
@@ -31,13 +39,14 @@ def test_meta_contract() -> None:
 
 def test_generated_table() -> None:
     table = Book._meta.table
-    assert list(table.c.keys()) == ["id", "title", "author_id", "publisher_id", "price", "pages", "rating",
-                                    "published"]
+    assert list(table.c.keys()) == ["id", "title", "author_id", "publisher_id", "price", "pages", "rating", "published"]
     assert table.c.id.primary_key and table.c.title.type.length == 200 and not table.c.title.nullable
     assert table.c.publisher_id.nullable
     fk_names = {fk.name for fk in table.foreign_key_constraints}
-    assert fk_names == {"fk_orm_testapp_book_author_id_orm_testapp_author",
-                        "fk_orm_testapp_book_publisher_id_orm_testapp_publisher"}
+    assert fk_names == {
+        "fk_orm_testapp_book_author_id_orm_testapp_author",
+        "fk_orm_testapp_book_publisher_id_orm_testapp_publisher",
+    }
     index_names = {index.name for index in table.indexes}
     assert "ix_orm_testapp_book_author_published" in index_names
     through = registry.metadata.tables["orm_testapp_book_tags"]
@@ -65,12 +74,14 @@ def test_abstract_inheritance_and_custom_managers() -> None:
 
 def test_definition_errors() -> None:
     with pytest.raises(TypeError, match="unknown option"):
+
         class BadMeta(Model):
             class Meta:
                 app_label = "orm_testapp"
                 ordring = ["x"]
 
     with pytest.raises(TypeError, match="multi-table inheritance"):
+
         class SubAuthor(Author):
             class Meta:
                 app_label = "orm_testapp"

@@ -19,12 +19,21 @@ async def library() -> dict[str, object]:
     cat = await Author.objects.create(name="cat", age=None)
     acme = await Publisher.objects.create(name="Acme")
     books = [
-        await Book.objects.create(title="Alpha", author=ann, publisher=acme, price=Decimal("10.50"), pages=100,
-                                  published=dt.date(2020, 1, 5), rating=4.5),
-        await Book.objects.create(title="Beta", author=ann, price=Decimal("20.00"), pages=250,
-                                  published=dt.date(2021, 6, 1), rating=3.0),
-        await Book.objects.create(title="Gamma", author=bob, publisher=acme, price=Decimal("5.25"), pages=50,
-                                  published=dt.date(2021, 12, 31)),
+        await Book.objects.create(
+            title="Alpha",
+            author=ann,
+            publisher=acme,
+            price=Decimal("10.50"),
+            pages=100,
+            published=dt.date(2020, 1, 5),
+            rating=4.5,
+        ),
+        await Book.objects.create(
+            title="Beta", author=ann, price=Decimal("20.00"), pages=250, published=dt.date(2021, 6, 1), rating=3.0
+        ),
+        await Book.objects.create(
+            title="Gamma", author=bob, publisher=acme, price=Decimal("5.25"), pages=50, published=dt.date(2021, 12, 31)
+        ),
         await Book.objects.create(title="delta 100%_off", author=cat, pages=10),
     ]
     return {"ann": ann, "bob": bob, "cat": cat, "acme": acme, "books": books}
@@ -145,10 +154,13 @@ async def test_f_expressions(library: dict[str, object]) -> None:
 async def test_ordering_and_slicing(library: dict[str, object]) -> None:
     assert await titles(Book.objects.all()) == ["Alpha", "Beta", "Gamma", "delta 100%_off"]  # Meta.ordering
     assert await titles(Book.objects.order_by("-pages")) == ["Beta", "Alpha", "Gamma", "delta 100%_off"]
-    assert await titles(Book.objects.order_by("author__name", "-title")) == [
-        "Beta", "Alpha", "Gamma", "delta 100%_off"]
+    assert await titles(Book.objects.order_by("author__name", "-title")) == ["Beta", "Alpha", "Gamma", "delta 100%_off"]
     assert await titles(Book.objects.order_by(F("rating").desc(nulls_last=True), "title")) == [
-        "Alpha", "Beta", "Gamma", "delta 100%_off"]
+        "Alpha",
+        "Beta",
+        "Gamma",
+        "delta 100%_off",
+    ]
     assert len(await Book.objects.order_by("?")) == 4
     assert await titles(Book.objects.order_by("pages")[1:3]) == ["Gamma", "Alpha"]
     assert await titles(Book.objects.order_by("pages")[1:3][1:]) == ["Alpha"]

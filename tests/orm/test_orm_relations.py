@@ -132,8 +132,9 @@ async def test_prefetch_related_query_counts(shelf: dict[str, object], count_que
     assert summary["Ann"] == ["A1", "A2"] and summary["extra3"] == ["E3"]
     assert sorted(tags["B1"]) == ["db", "py", "web"] and profiles["Ann"] == "hello" and profiles["Bob"] is None
     with count_queries() as log:
-        books = await Book.objects.prefetch_related("author", Prefetch("tags", Tag.objects.filter(name="py"),
-                                                                       to_attr="py_tags"))
+        books = await Book.objects.prefetch_related(
+            "author", Prefetch("tags", Tag.objects.filter(name="py"), to_attr="py_tags")
+        )
         assert {b.title: b.author.name for b in books}["B1"] == "Bob"
         assert sum(len(b.py_tags) for b in books) == 3
     assert len(log) == 3
@@ -148,7 +149,10 @@ async def test_fetch_related_on_instance(shelf: dict[str, object], count_queries
         assert book.author.name == "Bob" and len(list(book.tags.all())) == 3
     assert len(log) == 0
     assert book.to_dict(fields=["title", "author", "tags"]) == {
-        "title": "B1", "author": shelf["bob"].pk, "tags": [t.pk for t in book.tags.all()]}  # type: ignore[attr-defined]
+        "title": "B1",
+        "author": shelf["bob"].pk,
+        "tags": [t.pk for t in book.tags.all()],
+    }  # type: ignore[attr-defined]
 
 
 async def test_filter_across_reverse_relations(shelf: dict[str, object]) -> None:

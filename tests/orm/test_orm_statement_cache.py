@@ -17,8 +17,11 @@ async def books() -> list[Book]:
     bob = await Author.objects.create(name="Bob", age=40)
     made = []
     for index, (title, author) in enumerate([("a_1%", ann), ("b_2", ann), ("c_3", bob), ("d 4", bob)]):
-        made.append(await Book.objects.create(title=title, author=author, pages=index * 10,
-                                              published=dt.date(2020 + index, 1, 1)))
+        made.append(
+            await Book.objects.create(
+                title=title, author=author, pages=index * 10, published=dt.date(2020 + index, 1, 1)
+            )
+        )
     tag = await Tag.objects.create(name="t")
     await made[0].tags.add(tag)
     return made

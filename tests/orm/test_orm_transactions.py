@@ -82,8 +82,9 @@ async def test_queries_inside_block_use_its_connection() -> None:
         state = current_transaction()
         assert state is not None and state.connection is connection
         # Another task started outside the block's context can't see the uncommitted row.
-        outside = asyncio.get_running_loop().create_task(Author.objects.filter(name="same-connection").count(),
-                                                         context=contextvars.Context())
+        outside = asyncio.get_running_loop().create_task(
+            Author.objects.filter(name="same-connection").count(), context=contextvars.Context()
+        )
         assert await outside == 0
     assert await Author.objects.filter(name="same-connection").count() == 1
 
