@@ -286,9 +286,10 @@ def plot(summary: dict[str, dict[str, dict[str, float]]], path: Path) -> bool:
     names = list(summary)
     fig, ax = plt.subplots(figsize=(12, 5))
     width = 0.8 / len(names)
+    colors = plt.get_cmap("tab20").colors  # one colour per server: tab10 has too few for the field
     for i, name in enumerate(names):
         values = [summary[name].get(route, {}).get("rps", 0) for route in routes]
-        ax.bar([x + i * width for x in range(len(routes))], values, width, label=name)
+        ax.bar([x + i * width for x in range(len(routes))], values, width, label=name, color=colors[i % 20])
     ax.set_xticks([x + 0.4 - width / 2 for x in range(len(routes))], routes)
     ax.set_ylabel("requests/s (one core)")
     ax.set_title("covet serve --prod vs peers (wrk, 1 worker pinned to 1 CPU)")
