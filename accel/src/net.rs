@@ -1,6 +1,7 @@
-//! Listening sockets: TCP with SO_REUSEPORT (one listener per worker process,
-//! the kernel spreads connections), Unix domain sockets, or a file descriptor
-//! inherited from the supervisor.
+//! Listening sockets: a file descriptor inherited from the supervisor (what
+//! `covet serve --prod` uses for TCP and Unix sockets: one listening socket
+//! shared by every worker), or TCP bound here with SO_REUSEPORT when a
+//! `Worker` is used on its own.
 
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
