@@ -82,9 +82,10 @@ class Supervisor:
     def _prepare_sockets(self) -> WorkerConfig:
         scheme = "https" if self.template.certfile else "http"
         binds: list[str] = []
-        for text in self.template.binds:
-            host, port = parse_bind(text)
-            listener = self._listen_tcp(text, host, port)
+        parsed = [parse_bind(text) for text in self.template.binds]
+        ipv4_ports = {port for host, port in parsed if ":" not in host and port != 0}
+        for text, (host, port) in zip(self.template.binds, parsed, strict=True):
+            listener = self._listen_tcp(text, host, port, v6_only=port in ipv4_ports)
             port = listener.getsockname()[1]
             binds.append(f"fd:{listener.fileno()}")
             self._urls.append(f"{scheme}://{format_bind(host, port)}")
@@ -99,15 +100,17 @@ class Supervisor:
             raise SupervisorError("Nothing to listen on: give --bind HOST:PORT or --uds PATH.")
         return replace(self.template, binds=tuple(binds))
 
-    def _listen_tcp(self, text: str, host: str, port: int) -> socket.socket:
+    def _listen_tcp(self, text: str, host: str, port: int, *, v6_only: bool) -> socket.socket:
+        """``v6_only``: an IPv4 bind on the same port exists (``--bind 0.0.0.0:80 --bind [::]:80``), so the IPv6
+        socket must leave IPv4 to it."""
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         # No SO_REUSEPORT: a second server on the same port fails loudly instead of silently sharing it.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
-            # Dual-stack where the OS allows it ([::]:8000 also answers IPv4); a v6-only socket still works.
+            # Alone, dual-stack where the OS allows it ([::]:8000 also answers IPv4); a v6-only socket still works.
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1 if v6_only else 0)
         return self._listen(sock, (host, port), text)
 
     def _listen(self, sock: socket.socket, address: str | tuple[str, int], text: str) -> socket.socket:

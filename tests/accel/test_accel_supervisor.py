@@ -18,6 +18,8 @@ from collections import Counter
 import httpx
 from accel_server import REPO_ROOT, ProdServer, StartProd, wait_for
 
+from covet.testing.server_process import free_port
+
 RAW = "tests.accel.accel_apps:raw_app"
 # Client threads of a load; each has one connection open at a time.
 LOADERS = 4
@@ -111,6 +113,14 @@ def test_a_second_server_on_the_same_port_fails_instead_of_sharing_it(prod: Star
     )
     assert result.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{server.port}: Address already in use" in result.stderr
+    assert server.stop() == 0
+
+
+def test_ipv4_and_ipv6_binds_on_the_same_port_both_answer(prod: StartProd) -> None:
+    port = free_port()
+    server = prod(RAW, "--bind", f"127.0.0.1:{port}", "--bind", f"[::1]:{port}")
+    for host in ("127.0.0.1", "[::1]"):
+        assert httpx.get(f"http://{host}:{port}/pid", timeout=10).status_code == 200
     assert server.stop() == 0
 
 
