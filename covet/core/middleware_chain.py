@@ -11,6 +11,7 @@ per layer (the layer and its exception wrapper) on every request.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -54,6 +55,7 @@ def build_middleware_chain(
                 "`async def __call__(self, request)` on the class (or return an `async def` from the factory). "
                 "Sync middleware is not supported because it would block the event loop."
             )
+        _refuse_async_hooks(layer, factory)
         if _is_fusable(layer):
             run.insert(0, layer)
             get_response = _fuse(tuple(run), run_inner, error_response)
@@ -73,6 +75,17 @@ def convert_exceptions(get_response: GetResponse, error_response: ErrorResponse)
             return await error_response(request, exc)
 
     return converting
+
+
+def _refuse_async_hooks(layer: object, factory: Any) -> None:
+    if not isinstance(layer, HookMiddleware):
+        return
+    for hook in ("process_request", "process_response"):
+        if inspect.iscoroutinefunction(getattr(layer, hook)):
+            raise ImproperlyConfigured(
+                f"Middleware {_name(factory)}.{hook} is `async def`: HookMiddleware hooks are plain functions. "
+                "Make it a `def`, or write the middleware with `async def __call__(self, request)` if it must await."
+            )
 
 
 def _is_fusable(layer: object) -> bool:

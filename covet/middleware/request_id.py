@@ -17,13 +17,13 @@ from contextvars import ContextVar
 from covet.core.request_id import request_id_for
 from covet.http import Request, Response
 from covet.http.request import SCOPE_REQUEST_ID
+from covet.middleware import GetResponse
 from covet.middleware.hooks import HookMiddleware
 
 HEADER = "X-Request-ID"
 _HEADER_NAME = b"x-request-id"
 
 current_request_id: ContextVar[str | None] = ContextVar("covet_request_id", default=None)
-_TOKEN = "covet.request_id_token"  # scope key: the contextvar token process_response resets
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -36,13 +36,19 @@ class RequestIdLogFilter(logging.Filter):
 
 
 class RequestIdMiddleware(HookMiddleware):
+    def __init__(self, get_response: GetResponse) -> None:
+        super().__init__(get_response)
+        # Where process_request leaves the contextvar token for process_response: per instance, so two layers
+        # sharing a scope (a mounted app with its own stack) each reset their own.
+        self._token_key = f"covet.request_id_token.{id(self)}"
+
     def process_request(self, request: Request) -> None:
         request_id = request_id_for(request)
-        request.scope[_TOKEN] = current_request_id.set(request_id)
+        request.scope[self._token_key] = current_request_id.set(request_id)
 
     def process_response(self, request: Request, response: Response) -> Response:
         scope = request.scope
-        token = scope.pop(_TOKEN, None)
+        token = scope.pop(self._token_key, None)
         if token is not None:
             current_request_id.reset(token)
         request_id: str = scope[SCOPE_REQUEST_ID]

@@ -12,6 +12,7 @@ from asgi_driving import asgi_client
 
 from covet.core import CovetApp
 from covet.core.middleware_chain import _is_fusable, build_middleware_chain
+from covet.exceptions import ImproperlyConfigured
 from covet.http import PlainTextResponse, Request, Response
 from covet.middleware.hooks import HookMiddleware
 from covet.routing import Router
@@ -144,3 +145,33 @@ async def test_a_hook_layer_gets_the_real_inner_chain_as_get_response() -> None:
     response = await seen[0](request)
     assert (response.status_code, response.body) == (200, b"inner")
     assert events == ["solo.request", "inner.request", "inner.response:200", "solo.response:200"]
+
+
+def test_an_async_hook_is_refused_when_the_chain_is_built() -> None:
+    class AsyncHook(HookMiddleware):
+        async def process_request(self, request):  # type: ignore[override]
+            return None
+
+    async def handler(request: Request) -> Response:
+        return PlainTextResponse("inner")
+
+    with pytest.raises(ImproperlyConfigured, match=r"AsyncHook.process_request is `async def`"):
+        build_middleware_chain(handler, [AsyncHook], handler)  # type: ignore[arg-type]
+
+
+async def test_two_request_id_layers_sharing_a_scope_each_reset_their_token() -> None:
+    from covet.middleware.request_id import RequestIdMiddleware, current_request_id
+
+    async def handler(request: Request) -> Response:
+        assert current_request_id.get() is not None
+        return PlainTextResponse("inner")
+
+    async def error_response(request: Request, exc: Exception) -> Response:
+        raise exc
+
+    chain = build_middleware_chain(handler, [RequestIdMiddleware, async_layer, RequestIdMiddleware], error_response)
+    request = Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b""})
+    response = await chain(request)
+    assert response.status_code == 200
+    assert current_request_id.get() is None  # both layers reset what they set
+    assert not [key for key in request.scope if key.startswith("covet.request_id_token")]

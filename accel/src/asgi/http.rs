@@ -246,21 +246,8 @@ async fn respond(
         Ok(response) => response,
         Err(_) => plain_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", false),
     };
-    let mut body = std::mem::replace(response.body_mut(), ResponseBody::empty());
-    if head_over_http2 {
-        // hyper drops a HEAD response's body on HTTP/1.1 but sends it on HTTP/2.
-        // The headers still describe the GET body, and the app's body is still
-        // consumed, so its send() calls complete.
-        if let Some(len) = http_body::Body::size_hint(&body).exact() {
-            response
-                .headers_mut()
-                .entry(http::header::CONTENT_LENGTH)
-                .or_insert_with(|| HeaderValue::from(len));
-        }
-        ctx.runtime.spawn(async move { while let Some(Ok(_)) = body.frame().await {} });
-        body = ResponseBody::empty();
-    }
-    *response.body_mut() = body.with_guard(DoneGuard::new(move || {
+    let body = std::mem::replace(response.body_mut(), ResponseBody::empty());
+    let mut body = body.with_guard(DoneGuard::new(move || {
         drop(watch);
         drop(in_flight);
         if let Some(log) = log {
@@ -268,6 +255,22 @@ async fn respond(
             log.write(status, bytes);
         }
     }));
+    if head_over_http2 {
+        // hyper drops a HEAD response's body on HTTP/1.1 but sends it on HTTP/2.
+        // A body the app did send is described (its length, as for GET), then
+        // consumed by a task, so the app's send() calls complete; the completion
+        // guard goes with it, so the request stays in flight (graceful stop,
+        // --max-requests, access log) until the app is done.
+        if let Some(len) = http_body::Body::size_hint(&body).exact().filter(|len| *len > 0) {
+            response
+                .headers_mut()
+                .entry(http::header::CONTENT_LENGTH)
+                .or_insert_with(|| HeaderValue::from(len));
+        }
+        ctx.runtime.spawn(async move { while let Some(Ok(_)) = body.frame().await {} });
+    } else {
+        *response.body_mut() = body;
+    }
     response
 }
 
@@ -277,14 +280,20 @@ async fn respond(
 /// kernel answer with a reset, and the client could lose the response it has
 /// not read yet. A client that is gone ends the loop at once.
 async fn discard_unread(mut body: Incoming, ctx: &ServeContext, mut total: u64) {
-    while let Ok(Some(Ok(frame))) = timeout(ctx.limits.body_timeout, body.frame()).await {
-        if let Ok(data) = frame.into_data() {
-            total += data.len() as u64;
-            if total > ctx.limits.max_body_size {
-                return;
+    // One deadline for the whole rest: a client trickling bytes cannot hold the
+    // connection (and a graceful stop) for longer than a body timeout.
+    let limit = ctx.limits.max_body_size;
+    let _ = timeout(ctx.limits.body_timeout, async move {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                total += data.len() as u64;
+                if total > limit {
+                    return;
+                }
             }
         }
-    }
+    })
+    .await;
 }
 
 /// Stream the rest of a request body into the request state, pausing while
