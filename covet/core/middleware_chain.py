@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from covet.conf.importing import import_string
+from covet.core.hook_plan import HookPlan
 from covet.exceptions import ImproperlyConfigured
 from covet.http import Request, Response
 from covet.middleware.hooks import HookMiddleware
@@ -93,33 +94,51 @@ def _is_fusable(layer: object) -> bool:
 
 
 def _fuse(hooks: tuple[HookMiddleware, ...], inner: GetResponse, error_response: ErrorResponse) -> GetResponse:
-    """One coroutine for a run of hook layers (outermost first) around ``inner``; equal to nesting
-    ``convert_exceptions(hook)`` for each of them."""
-    process_request = [hook.process_request for hook in hooks]
-    process_response = [hook.process_response for hook in reversed(hooks)]  # innermost first
-    count = len(hooks)
+    """One callable for a run of hook layers (outermost first) around ``inner``: the compiled plan of the built-in
+    layers when they all have one (``covet.core.hook_plan``), else the generic fused run."""
+    fused = FusedHooks(hooks, inner, error_response)
+    plan = HookPlan.build(hooks, inner, fused)
+    return plan if plan is not None else fused
 
-    async def fused(request: Request) -> Response:
+
+class FusedHooks:
+    """A run of hook layers (outermost first) around ``inner`` in one coroutine; equal to nesting
+    ``convert_exceptions(hook)`` for each of them."""
+
+    __slots__ = ("_count", "_error_response", "_inner", "_process_request", "_process_response", "hooks")
+
+    def __init__(self, hooks: tuple[HookMiddleware, ...], inner: GetResponse, error_response: ErrorResponse) -> None:
+        self.hooks = hooks
+        self._inner = inner
+        self._error_response = error_response
+        self._process_request = [hook.process_request for hook in hooks]
+        self._process_response = [hook.process_response for hook in reversed(hooks)]  # innermost first
+        self._count = len(hooks)
+
+    async def __call__(self, request: Request) -> Response:
         entered = 0  # layers whose process_request returned: their process_response runs
-        for before in process_request:
+        for before in self._process_request:
             try:
                 response = before(request)
             except Exception as exc:  # this layer raised: the layers outside it see the error response
-                response = await error_response(request, exc)
+                response = await self._error_response(request, exc)
                 break
             entered += 1
             if response is not None:  # answered here: inner layers are skipped, this one's hook still runs
                 break
         else:
-            response = await inner(request)
-        for after in process_response[count - entered :]:
+            response = await self._inner(request)
+        return await self.respond(request, response, entered)
+
+    async def respond(self, request: Request, response: Response, entered: int) -> Response:
+        """``response`` through the ``process_response`` hooks of the ``entered`` outermost layers, innermost
+        first; a hook that raises is replaced by the error response, which the layers outside it see."""
+        for after in self._process_response[self._count - entered :]:
             try:
                 response = after(request, response)
             except Exception as exc:
-                response = await error_response(request, exc)
+                response = await self._error_response(request, exc)
         return response
-
-    return fused
 
 
 def wrap_asgi_middleware(app: ASGIApp, middleware: Iterable[str | Callable[[ASGIApp], ASGIApp]]) -> ASGIApp:

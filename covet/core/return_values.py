@@ -54,11 +54,14 @@ def _builder_for(value: Any) -> _Build | None:
 
 def to_response(value: Any, view: Any = None) -> Response:
     """The ``Response`` for a view's return ``value``; ``TypeError`` naming the view for anything else."""
+    builder = _BUILDERS.get(type(value))  # a dict, str... exactly: the common case, one lookup
+    if builder is not None:
+        return builder(value, None, None)
     if isinstance(value, Response):
         return value
     if isinstance(value, tuple):
         return _from_tuple(value, view)
-    builder = _builder_for(value)
+    builder = _builder_for(value)  # a subclass of a supported type
     if builder is None:
         raise TypeError(_unsupported(value, view))
     return builder(value, None, None)

@@ -40,15 +40,15 @@ class RequestIdMiddleware(HookMiddleware):
         super().__init__(get_response)
         # Where process_request leaves the contextvar token for process_response: per instance, so two layers
         # sharing a scope (a mounted app with its own stack) each reset their own.
-        self._token_key = f"covet.request_id_token.{id(self)}"
+        self.token_key = f"covet.request_id_token.{id(self)}"
 
     def process_request(self, request: Request) -> None:
         request_id = request_id_for(request)
-        request.scope[self._token_key] = current_request_id.set(request_id)
+        request.scope[self.token_key] = current_request_id.set(request_id)
 
     def process_response(self, request: Request, response: Response) -> Response:
         scope = request.scope
-        token = scope.pop(self._token_key, None)
+        token = scope.pop(self.token_key, None)
         if token is not None:
             current_request_id.reset(token)
         request_id: str = scope[SCOPE_REQUEST_ID]
