@@ -186,8 +186,10 @@ impl Worker {
     }
 
     /// Bind the listeners and start serving. `runner(scope, receive, send)`
-    /// must return a coroutine; it is scheduled with `loop.create_task`.
-    #[pyo3(signature = (event_loop, runner, on_stopped, lifespan_state = None, root_path = ""))]
+    /// must return a coroutine; it is scheduled with `spawn(coroutine)`, by
+    /// default `loop.create_task`.
+    #[pyo3(signature = (event_loop, runner, on_stopped, lifespan_state = None, root_path = "", spawn = None))]
+    #[allow(clippy::too_many_arguments)]
     fn start(
         &mut self,
         py: Python<'_>,
@@ -196,6 +198,7 @@ impl Worker {
         on_stopped: Py<PyAny>,
         lifespan_state: Option<Py<PyDict>>,
         root_path: &str,
+        spawn: Option<Py<PyAny>>,
     ) -> PyResult<()> {
         if self.running.is_some() {
             return Err(PyRuntimeError::new_err("worker already started"));
@@ -267,7 +270,10 @@ impl Worker {
                 root_path: PyString::new(py, root_path).unbind(),
             },
             runner,
-            create_task: event_loop.getattr(intern!(py, "create_task"))?.unbind(),
+            create_task: match spawn {
+                Some(spawn) => spawn,
+                None => event_loop.getattr(intern!(py, "create_task"))?.unbind(),
+            },
             on_stopped,
         });
         Ok(())

@@ -10,6 +10,9 @@ and, when matplotlib is installed, a PNG plot land in benchmarks/results/.
 
 Robyn and socketify.py run if they import (benchmark-only: ``pip install robyn socketify``; socketify needs
 Debian's libuv1), with ``ROBYN_PYTHON`` naming another interpreter for Robyn if it lives elsewhere.
+``BENCH_PYTHON312=/path/to/venv/bin/python`` adds the Covet app and the Granian + Starlette reference on that
+Python 3.12 venv (it needs covet, the covet-accel wheel, granian and starlette), where ``covet serve --prod``
+starts request tasks eagerly.
 """
 
 from __future__ import annotations
@@ -33,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 RAW_DIR = RESULTS / "http_raw"
 PYTHON = sys.executable
-BIN = Path(PYTHON).parent
 SERVER_CPU, WRK_CPU = "1", "0"
 REFERENCE = "granian-asgi-starlette"
+REFERENCE_PY312 = "granian-starlette-py312"
 
 NGINX_CONF = """
 worker_processes 1;
@@ -63,13 +66,13 @@ class Target:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def _covet(app: str, port: int) -> list[str]:
-    return [PYTHON, "-m", "covet", "serve", "--prod", app, "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+def _covet(app: str, port: int, python: str = PYTHON) -> list[str]:
+    return [python, "-m", "covet", "serve", "--prod", app, "--bind", f"127.0.0.1:{port}", "--workers", "1"]
 
 
-def _granian(interface: str, app: str, port: int) -> list[str]:
+def _granian(interface: str, app: str, port: int, python: str = PYTHON) -> list[str]:
     return [
-        str(BIN / "granian"), "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
+        str(Path(python).parent / "granian"), "--interface", interface, "--host", "127.0.0.1", "--port", str(port),
         "--workers", "1", "--runtime-threads", "1", "--loop", "uvloop", "--no-ws", "--log-level", "warning", app,
     ]  # fmt: skip
 
@@ -94,6 +97,14 @@ def targets(port: int, tmp: Path) -> list[Target]:
         Target("uvicorn-starlette", _uvicorn(f"{apps}:starlette_app", port), all_routes, "uvloop + httptools"),
         Target("uvicorn-raw", _uvicorn(f"{apps}:raw_asgi", port), ["/plaintext", "/json", "/users/42"]),
     ]
+    python312 = os.environ.get("BENCH_PYTHON312")  # a venv's python with covet, covet-accel, granian, starlette
+    if python312:  # the same pair on Python 3.12, where covet serve --prod starts request tasks eagerly
+        found += [
+            Target("covet-prod-py312", _covet(f"{apps}:covet_app", port, python312), all_routes,
+                   "Covet app, Python 3.12"),
+            Target(REFERENCE_PY312, _granian("asgi", f"{apps}:starlette_app", port, python312), all_routes,
+                   "Starlette app, Python 3.12"),
+        ]  # fmt: skip
     robyn_python = os.environ.get("ROBYN_PYTHON", PYTHON)
     if subprocess.run([robyn_python, "-c", "import robyn"], capture_output=True).returncode == 0:
         script = str(ROOT / "benchmarks" / "http" / "robyn_app.py")
@@ -233,27 +244,28 @@ Summary = dict[str, dict[str, dict[str, float]]]
 
 def markdown(summary: Summary, records: list[dict[str, object]], args: argparse.Namespace) -> str:
     routes = ["/plaintext", "/json", "/users/42", "/static"]
-    reference = summary.get(REFERENCE, {})
     lines = [
         "# HTTP benchmark (covet serve --prod and peers)",
         "",
         f"wrk -t1 -c{args.connections} -d{args.duration}s --latency after a {args.warmup}s warm-up; server pinned to "
         f"CPU {SERVER_CPU}, wrk to CPU {WRK_CPU}; {args.passes} passes in alternating order; one worker process, "
         "one runtime thread, uvloop. Mean requests/s (min-max), mean p99 latency, and the ratio to "
-        f"`{REFERENCE}` on the same route in the same run.",
+        f"`{REFERENCE}` on the same route in the same run (`{REFERENCE_PY312}` for the Python 3.12 rows).",
         "",
         "| server | " + " | ".join(routes) + " |",
         "|---|" + "---|" * len(routes),
     ]
     for target, cells in summary.items():
         row = [target]
+        # A Python 3.12 server is compared with the reference on 3.12.
+        reference = summary.get(REFERENCE_PY312, {}) if target.endswith("-py312") else summary.get(REFERENCE, {})
         for route in routes:
             cell = cells.get(route)
             if cell is None:
                 row.append("")
                 continue
             ratio = ""
-            if route in reference and target != REFERENCE:
+            if route in reference and target not in (REFERENCE, REFERENCE_PY312):
                 ratio = f" **{cell['rps'] / reference[route]['rps']:.2f}x**"
             spread = f"({cell['rps_min']:,.0f}-{cell['rps_max']:,.0f})"
             row.append(f"{cell['rps']:,.0f} {spread}, p99 {cell['p99_ms']:.2f} ms{ratio}")

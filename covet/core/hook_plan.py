@@ -7,7 +7,8 @@ hook layers made only of these classes (exactly these, not subclasses; ``Securit
 ``SECURE_SSL_REDIRECT``; ``AllowedHostsMiddleware`` without ``USE_X_FORWARDED_HOST``), it builds a ``HookPlan``
 instead of the generic fused run. Per request the plan:
 
-1. checks the host as ``AllowedHostsMiddleware`` would. A host it refuses sends the request through the real
+1. finds the ``Host`` and ``X-Request-ID`` headers in one pass over the scope's headers and checks the host as
+   ``AllowedHostsMiddleware`` would. A host it refuses sends the request through the real
    hooks (the generic fused run), which answer 400 and write the audit line: nothing has happened yet, so the
    outcome is theirs exactly;
 2. assigns the request id and sets ``current_request_id`` as ``RequestIdMiddleware.process_request`` does;
@@ -25,12 +26,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from covet.core.request_id import request_id_for
+from covet.core.request_id import assign_request_id
 from covet.http import Request, Response
 from covet.http.request import SCOPE_REQUEST_ID
 from covet.middleware.hooks import HookMiddleware
 from covet.middleware.hosts import AllowedHostsMiddleware
-from covet.middleware.proxy import request_host
 from covet.middleware.request_id import RequestIdMiddleware, current_request_id
 from covet.middleware.security import SecurityMiddleware
 
@@ -99,14 +99,25 @@ class HookPlan:
         return cls(hooks, inner, fused)
 
     async def __call__(self, request: Request) -> Response:
-        hosts = self._hosts
-        if hosts is not None and not hosts.is_allowed(request_host(request, use_forwarded_host=False)):
-            return await self._fused(request)  # refused: the real hooks answer, audit and tag the 400
         scope = request.scope
+        # The first Host and X-Request-ID headers, in one pass (what request.headers.get() finds).
+        host = supplied_id = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                if host is None:
+                    host = value
+            elif name == b"x-request-id" and supplied_id is None:
+                supplied_id = value
+        hosts = self._hosts
+        if hosts is not None and not hosts.is_allowed(host.decode("latin-1").strip().lower() if host else ""):
+            return await self._fused(request)  # refused: the real hooks answer, audit and tag the 400
         request_id_layer = self._request_id
         token: Any = None
         if request_id_layer is not None:
-            token = current_request_id.set(request_id_for(request))
+            request_id: str | None = scope.get(SCOPE_REQUEST_ID)
+            if not request_id:
+                request_id = assign_request_id(scope, None if supplied_id is None else supplied_id.decode("latin-1"))
+            token = current_request_id.set(request_id)
             scope[request_id_layer.token_key] = token
         response = await self._inner(request)
         raw = response.raw_headers

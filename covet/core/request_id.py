@@ -14,6 +14,7 @@ import re
 
 from covet.http import Request
 from covet.http.request import SCOPE_REQUEST_ID
+from covet.types import Scope
 
 # A client-supplied id is trusted only if it is short and cannot break a log line or a header.
 _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -39,11 +40,15 @@ def new_request_id() -> str:
 
 def request_id_for(request: Request) -> str:
     """``request.id`` if set, else a safe ``X-Request-ID`` header, else a new id (stored on the request)."""
-    scope = request.scope
-    request_id: str | None = scope.get(SCOPE_REQUEST_ID)
+    request_id: str | None = request.scope.get(SCOPE_REQUEST_ID)
     if request_id:
         return request_id
-    supplied = request.headers.get("x-request-id")
+    return assign_request_id(request.scope, request.headers.get("x-request-id"))
+
+
+def assign_request_id(scope: Scope, supplied: str | None) -> str:
+    """Store and return the request id for a request without one: ``supplied`` (the ``X-Request-ID`` header, or
+    None) when it is safe, else a new id."""
     request_id = supplied if supplied is not None and _SAFE_ID.fullmatch(supplied) else new_request_id()
     scope[SCOPE_REQUEST_ID] = request_id
     return request_id

@@ -17,11 +17,14 @@ Routes:
   ANY  /disconnect-probe?id=X reads the body, then waits for http.disconnect and records it
   GET  /disconnect-probe/result?id=X   what the probe recorded: {"disconnected": bool, "body_bytes": n}
   GET  /lifespan              {"started": true} once lifespan startup ran (scope state)
+  GET  /task?tag=T            what the app sees of its task: one task throughout (across a suspension and inside
+                              asyncio.timeout), and a context of its own (the tag an earlier request set is unseen)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,6 +34,7 @@ Message = dict[str, Any]
 
 HELLO = b"Hello, world!"
 _probes: dict[str, dict[str, Any]] = {}
+_tag: contextvars.ContextVar[str | None] = contextvars.ContextVar("conformance_tag", default=None)
 
 
 async def app(scope: Scope, receive: Any, send: Any) -> None:
@@ -195,6 +199,24 @@ async def _lifespan_route(scope: Scope, receive: Any, send: Any) -> None:
     await _json(send, {"started": bool(scope.get("state", {}).get("started"))})
 
 
+async def _task(scope: Scope, receive: Any, send: Any) -> None:
+    seen_before = _tag.get()  # a context of its own: never the tag of an earlier request
+    _tag.set(_query(scope).get("tag", ""))
+    first = asyncio.current_task()
+    async with asyncio.timeout(5):  # needs a current task, and must cancel this one if it fired
+        await asyncio.sleep(0.001)  # a real suspension
+        inside = asyncio.current_task()
+    await _json(
+        send,
+        {
+            "has_task": first is not None,
+            "same_task": first is inside is asyncio.current_task(),
+            "seen_before": seen_before,
+            "tag": _tag.get(),
+        },
+    )
+
+
 _ROUTES = {
     "/": _plaintext,
     "/json": _json_route,
@@ -210,4 +232,5 @@ _ROUTES = {
     "/disconnect-probe": _disconnect_probe,
     "/disconnect-probe/result": _disconnect_probe_result,
     "/lifespan": _lifespan_route,
+    "/task": _task,
 }

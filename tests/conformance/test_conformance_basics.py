@@ -42,6 +42,18 @@ def test_request_headers_reach_the_app_lowercased(client: httpx.Client) -> None:
     assert ["host", f"127.0.0.1:{client.base_url.port}"] in headers
 
 
+def test_each_request_runs_in_a_task_and_a_context_of_its_own(client: httpx.Client) -> None:
+    """Whether a server starts the request task eagerly (covet serve --prod on Python >= 3.12) or not, the app
+    sees one task throughout (asyncio.timeout works, cancel scopes stay in their task) and a fresh context."""
+    for tag in ("first", "second", "third"):
+        assert client.get(f"/task?tag={tag}").json() == {
+            "has_task": True,
+            "same_task": True,
+            "seen_before": None,
+            "tag": tag,
+        }
+
+
 def test_lifespan_startup_ran_before_requests(client: httpx.Client) -> None:
     assert client.get("/lifespan").json() == {"started": True}
 
